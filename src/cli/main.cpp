@@ -1,0 +1,193 @@
+// ginsttest-runner: runs GNOME-style installed tests.
+//
+// The run is one pipeline: options -> discovery -> plan -> run -> results -> reporters.
+
+#include "cli/options.hpp"
+#include "core/outcome.hpp"
+#include "discovery/order.hpp"
+#include "discovery/roots.hpp"
+#include "discovery/scan.hpp"
+#include "discovery/select.hpp"
+#include "discovery/test_file.hpp"
+#include "report/console.hpp"
+#include "report/journal.hpp"
+#include "report/tap.hpp"
+#include "report/terminal.hpp"
+#include "runner/process_runner.hpp"
+#include "scheduler/scheduler.hpp"
+
+#include "config.h"
+
+#include <fmt/format.h>
+#include <glib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+
+namespace ginsttest {
+namespace {
+
+int fail(std::string_view message) {
+  fmt::print(stderr, "ginsttest-runner: {}\n", message);
+  return static_cast<int>(core::ExitCode::runner_error);
+}
+
+// The selected tests, each loaded from its file (a broken file gives a spec with load_error).
+util::Expected<std::vector<core::TestSpec>> find_tests(const core::Config& config) {
+  const char* xdg = std::getenv("XDG_DATA_DIRS");
+  const auto data_dirs = discovery::data_dirs(config.data_dirs, xdg ? xdg : "", config.first_root);
+  const auto roots = discovery::installed_test_roots(data_dirs);
+  if (roots.empty()) {
+    std::string searched;
+    for (const auto& dir : data_dirs) {
+      searched += (searched.empty() ? "" : ", ") + (dir / "installed-tests").string();
+    }
+    return util::unexpected(fmt::format("no installed-tests directory found (looked for {})",
+                                        searched.empty() ? "nothing" : searched));
+  }
+  std::vector<std::string> warnings;
+  const auto files = discovery::scan(roots, warnings);
+  for (const auto& warning : warnings) {
+    fmt::print(stderr, "ginsttest-runner: warning: cannot read {}\n", warning);
+  }
+  auto selector = discovery::Selector::create(config.prefixes, config.excludes);
+  if (!selector) {
+    return util::unexpected(selector.error().what);
+  }
+  std::vector<core::TestSpec> tests;
+  for (const auto& file : files) {
+    if (selector->selects(file.name)) {
+      tests.push_back(discovery::load_test_file(file));
+    }
+  }
+  return tests;
+}
+
+util::Status make_directory(const std::optional<std::filesystem::path>& dir, const char* option) {
+  std::error_code ec;
+  if (dir && !std::filesystem::create_directories(*dir, ec) && ec) {
+    return util::unexpected(fmt::format("{} {}: {}", option, dir->string(), ec.message()));
+  }
+  return util::Ok{};
+}
+
+int run(int argc, char** argv) {
+  // Read the options; a bad one ends the run with status 1, as in gdtr.
+  auto command_line = cli::parse_command_line(argc, argv);
+  if (!command_line) {
+    return fail(command_line.error().what);
+  }
+  if (command_line->version) {
+    fmt::print("ginsttest-runner {}\n", GINSTTEST_VERSION);
+    return 0;
+  }
+  core::Config& config = command_line->config;
+
+  // --log-msgid only logs its messages and exits, as gdtr does (a helper for scripts).
+  if (!config.log_msgids.empty()) {
+    for (const auto& entry : config.log_msgids) {
+      const auto eq = entry.find('=');
+      if (auto status = report::log_with_message_id(entry.substr(0, eq), entry.substr(eq + 1));
+          !status) {
+        return fail(status.error().what);
+      }
+    }
+    return 0;
+  }
+
+  // Child exits, Ctrl-C and SIGTERM reach the runner through a signalfd, so block them before
+  // the first child exists; a closed pipe must not kill the runner mid-report.
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGTERM);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  // Find the tests: roots, .test files, prefixes and exclusions.
+  auto tests = find_tests(config);
+  if (!tests) {
+    return fail(tests.error().what);
+  }
+
+  // --list prints "NAME (ROOT)" in gdtr's order and runs nothing.
+  if (config.list) {
+    discovery::sort_for_listing(*tests);
+    for (const auto& test : *tests) {
+      fmt::print("{} ({})\n", test.name, test.root.string());
+    }
+    return 0;
+  }
+
+  // Order the plan: shuffled as gdtr does, but with a seed that is printed and can be replayed.
+  std::optional<std::uint64_t> seed;
+  if (config.order == core::Order::random) {
+    seed = config.seed.value_or(discovery::random_seed());
+    discovery::shuffle(*tests, *seed);
+  } else {
+    discovery::sort_by_name(*tests);
+  }
+
+  for (auto [dir, option] : {std::pair{&config.log_directory, "--log-directory"},
+                             std::pair{&config.report_directory, "--report-directory"}}) {
+    if (auto status = make_directory(*dir, option); !status) {
+      return fail(status.error().what);
+    }
+  }
+
+  // Reporters: the console (on stderr when stdout carries TAP) and the TAP stream.
+  report::FanOut reporters;
+  report::ConsoleOptions console;
+  console.out = config.tap ? stderr : stdout;
+  const int console_fd = fileno(console.out);
+  // As gdtr: when stdout is the journal, results are already logged there.
+  console.quiet = config.quiet || g_log_writer_is_journald(STDOUT_FILENO);
+  console.progress =
+      config.status == core::StatusMode::yes ||
+      (config.status == core::StatusMode::automatic && report::is_smart_terminal(console_fd));
+  console.colour = report::wants_colour(console_fd);
+  console.output_lines = config.output_lines;
+  console.width = report::terminal_width(console_fd);
+  reporters.add(std::make_unique<report::Console>(console));
+  if (config.tap) {
+    reporters.add(std::make_unique<report::Tap>(stdout));
+  }
+
+  // Run the plan.
+  runner::ProcessRunnerOptions options;
+  options.timeout = config.timeout;
+  options.kill_grace = config.kill_grace;
+  options.log_directory = config.log_directory;
+  options.report_directory = config.report_directory;
+  options.temp_base = g_get_tmp_dir();
+  options.base_env = runner::current_environment();
+  auto process_runner = runner::ProcessRunner::create(std::move(options));
+  if (!process_runner) {
+    return fail(process_runner.error().what);
+  }
+  reporters.run_started(report::RunInfo{tests->size(), config.parallel, seed});
+  scheduler::Scheduler scheduler{**process_runner, reporters, config.parallel};
+  const core::RunSummary summary = scheduler.run(*tests);
+
+  // Map the outcome to gdtr's exit codes (128+N after a signal).
+  if (summary.interrupted_by) {
+    return core::exit_code_for_signal(*summary.interrupted_by);
+  }
+  return static_cast<int>(summary.failed > 0 ? core::ExitCode::tests_failed
+                                             : core::ExitCode::success);
+}
+
+} // namespace
+} // namespace ginsttest
+
+int main(int argc, char** argv) {
+  try {
+    return ginsttest::run(argc, argv);
+  } catch (const std::exception& e) {
+    return ginsttest::fail(e.what());
+  }
+}

@@ -1,0 +1,237 @@
+#include "cli/options.hpp"
+
+#include "report/journal.hpp"
+#include "util/glib_ptr.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ginsttest::cli {
+namespace {
+
+// GOption hands back C strings and arrays; this owns them for the parse.
+struct RawOptions {
+  char** dirs = nullptr;
+  gboolean first_root = FALSE;
+  gboolean list = FALSE;
+  char* log_directory = nullptr;
+  char* report_directory = nullptr;
+  char* status = nullptr;
+  gint timeout = 300;
+  gdouble kill_grace = 5.0;
+  gboolean quiet = FALSE;
+  gboolean tap = FALSE;
+  char** excludes = nullptr;
+  char** log_msgids = nullptr;
+  char* seed = nullptr;
+  char* order = nullptr;
+  gint output_lines = 100;
+  gboolean version = FALSE;
+  // -p: unset = 1, given without a value = 0 (one per CPU)
+  gint parallel = 1;
+
+  ~RawOptions() {
+    g_strfreev(dirs);
+    g_free(log_directory);
+    g_free(report_directory);
+    g_free(status);
+    g_strfreev(excludes);
+    g_strfreev(log_msgids);
+    g_free(seed);
+    g_free(order);
+  }
+};
+
+RawOptions* g_raw = nullptr; // for the -p callback; GOption gives it no user data of ours
+
+gboolean on_parallel(const char* /*name*/, const char* value, gpointer /*data*/, GError** error) {
+  if (value == nullptr || *value == '\0') {
+    g_raw->parallel = 0;
+    return TRUE;
+  }
+  int n = 0;
+  const auto end = value + std::strlen(value);
+  const auto [ptr, ec] = std::from_chars(value, end, n);
+  if (ec != std::errc{} || ptr != end || n < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "Cannot parse integer value “%s” for --parallel", value);
+    return FALSE;
+  }
+  g_raw->parallel = n;
+  return TRUE;
+}
+
+bool all_digits(const char* s) {
+  if (!*s) {
+    return false;
+  }
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
+  RawOptions raw;
+  g_raw = &raw;
+
+  // gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p"). GOption's optional
+  // values must be attached, so join "-p 4" into "--parallel=4" first.
+  std::vector<std::string> joined;
+  for (int i = 0; i < argc; i++) {
+    const bool is_parallel =
+        std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--parallel") == 0;
+    if (is_parallel && i + 1 < argc && all_digits(argv[i + 1])) {
+      joined.push_back(fmt::format("--parallel={}", argv[i + 1]));
+      i++;
+    } else {
+      joined.emplace_back(argv[i]);
+    }
+  }
+  std::vector<char*> args;
+  for (auto& arg : joined) {
+    args.push_back(arg.data());
+  }
+  args.push_back(nullptr);
+
+  const GOptionEntry entries[] = {
+      {"dir", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &raw.dirs,
+       "Only run tests from these data dirs (repeatable; default: $XDG_DATA_DIRS)", "DIR"},
+      {"first-root", 0, 0, G_OPTION_ARG_NONE, &raw.first_root, "Only use the first data dir",
+       nullptr},
+      {"list", 'l', 0, G_OPTION_ARG_NONE, &raw.list, "List matching tests as NAME (ROOT)", nullptr},
+      {"log-directory", 'L', 0, G_OPTION_ARG_FILENAME, &raw.log_directory,
+       "Write each test's output to DIR/NAME.txt", "DIR"},
+      {"report-directory", 0, 0, G_OPTION_ARG_FILENAME, &raw.report_directory,
+       "Keep a subdirectory per failing test in DIR, with its output.txt", "DIR"},
+      {"parallel", 'p', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+       reinterpret_cast<gpointer>(on_parallel),
+       "Run up to N tests at once; no value or 0: one per CPU (default: 1)", "N"},
+      {"status", 0, 0, G_OPTION_ARG_STRING, &raw.status,
+       "Show a progress line: yes, no or auto (on a terminal; default)", "yes/no/auto"},
+      {"timeout", 't', 0, G_OPTION_ARG_INT, &raw.timeout,
+       "Stop a test after SECONDS (0: never; default: 300)", "SECONDS"},
+      {"quiet", 0, 0, G_OPTION_ARG_NONE, &raw.quiet, "Only print failures and the summary",
+       nullptr},
+      {"tap", 0, 0, G_OPTION_ARG_NONE, &raw.tap,
+       "Write TAP to stdout (the console output goes to stderr)", nullptr},
+      {"exclude", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &raw.excludes,
+       "Skip tests whose name matches REGEX (repeatable)", "REGEX"},
+      {"log-msgid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &raw.log_msgids,
+       "Log MESSAGE to the journal with MESSAGE_ID=MSGID, then exit", "MSGID=MESSAGE"},
+      {"seed", 0, 0, G_OPTION_ARG_STRING, &raw.seed,
+       "Shuffle the tests with this seed (the seed of a run is printed)", "N"},
+      {"order", 0, 0, G_OPTION_ARG_STRING, &raw.order, "random (default) or name", "ORDER"},
+      {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace,
+       "Seconds between SIGTERM and SIGKILL when a test is stopped (default: 5)", "SECONDS"},
+      {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines,
+       "Lines of a failed test's output to print (default: 100)", "N"},
+      {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
+      {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
+  };
+
+  util::GOptionContextPtr context{g_option_context_new("[PREFIX...] - Run installed tests")};
+  g_option_context_add_main_entries(context.get(), entries, nullptr);
+  g_option_context_set_description(
+      context.get(),
+      "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed,\n"
+      "130/143 interrupted by SIGINT/SIGTERM. See ginsttest-runner(1).");
+  int n_args = static_cast<int>(args.size()) - 1;
+  char** argv_ptr = args.data();
+  util::GErrorOut error;
+  const bool parsed = g_option_context_parse(context.get(), &n_args, &argv_ptr, error.out());
+  g_raw = nullptr;
+  if (!parsed) {
+    return util::unexpected(error.message());
+  }
+
+  CommandLine out;
+  out.version = raw.version;
+  core::Config& config = out.config;
+  for (char** dir = raw.dirs; dir && *dir; dir++) {
+    config.data_dirs.emplace_back(*dir);
+  }
+  config.first_root = raw.first_root;
+  config.list = raw.list;
+  if (raw.log_directory) {
+    config.log_directory = raw.log_directory;
+  }
+  if (raw.report_directory) {
+    config.report_directory = raw.report_directory;
+  }
+  config.parallel = raw.parallel > 0 ? static_cast<unsigned>(raw.parallel)
+                                     : std::max(1u, std::thread::hardware_concurrency());
+
+  const std::string status = raw.status ? raw.status : "auto";
+  if (status == "auto") {
+    config.status = core::StatusMode::automatic;
+  } else if (status == "yes") {
+    config.status = core::StatusMode::yes;
+  } else if (status == "no") {
+    config.status = core::StatusMode::no;
+  } else {
+    return util::unexpected(
+        fmt::format("invalid --status '{}' (expected yes, no or auto)", status));
+  }
+  if (raw.timeout < 0) {
+    return util::unexpected(
+        fmt::format("invalid --timeout {} (expected seconds >= 0)", raw.timeout));
+  }
+  config.timeout = std::chrono::seconds{raw.timeout};
+  if (raw.kill_grace < 0 || raw.kill_grace > 3600) {
+    return util::unexpected(
+        fmt::format("invalid --kill-grace {} (expected 0 to 3600 seconds)", raw.kill_grace));
+  }
+  config.kill_grace = std::chrono::milliseconds{static_cast<long>(raw.kill_grace * 1000)};
+  config.quiet = raw.quiet;
+  config.tap = raw.tap;
+  for (char** ex = raw.excludes; ex && *ex; ex++) {
+    config.excludes.emplace_back(*ex);
+  }
+  for (char** id = raw.log_msgids; id && *id; id++) {
+    const std::string_view entry = *id;
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos || !report::is_message_id(entry.substr(0, eq))) {
+      return util::unexpected(fmt::format(
+          "invalid --log-msgid '{}' (expected MSGID=MESSAGE, MSGID being 32 hex digits)", entry));
+    }
+    config.log_msgids.emplace_back(entry);
+  }
+  if (raw.seed) {
+    std::uint64_t seed = 0;
+    const auto end = raw.seed + std::strlen(raw.seed);
+    const auto [ptr, ec] = std::from_chars(raw.seed, end, seed);
+    if (ec != std::errc{} || ptr != end) {
+      return util::unexpected(fmt::format("invalid --seed '{}' (expected a number)", raw.seed));
+    }
+    config.seed = seed;
+  }
+  const std::string order = raw.order ? raw.order : "random";
+  if (order == "random") {
+    config.order = core::Order::random;
+  } else if (order == "name") {
+    config.order = core::Order::name;
+  } else {
+    return util::unexpected(fmt::format("invalid --order '{}' (expected random or name)", order));
+  }
+  if (raw.output_lines < 0) {
+    return util::unexpected(fmt::format("invalid --output-lines {}", raw.output_lines));
+  }
+  config.output_lines = static_cast<unsigned>(raw.output_lines);
+  for (int i = 1; i < n_args; i++) {
+    config.prefixes.emplace_back(argv_ptr[i]);
+  }
+  return out;
+}
+
+} // namespace ginsttest::cli

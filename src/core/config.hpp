@@ -1,0 +1,36 @@
+// Everything the command line decides, in one place.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ginsttest::core {
+
+enum class StatusMode { automatic, yes, no };
+enum class Order { random, name };
+
+struct Config {
+  std::vector<std::filesystem::path> data_dirs; // --dir; empty means $XDG_DATA_DIRS
+  bool first_root = false;
+  bool list = false;
+  std::optional<std::filesystem::path> log_directory;
+  std::optional<std::filesystem::path> report_directory;
+  unsigned parallel = 1; // already resolved: never 0
+  StatusMode status = StatusMode::automatic;
+  std::chrono::seconds timeout{300};          // 0 means none
+  std::chrono::milliseconds kill_grace{5000}; // between SIGTERM and SIGKILL
+  bool quiet = false;
+  bool tap = false;
+  std::vector<std::string> excludes;   // regular expressions matched against names
+  std::vector<std::string> prefixes;   // positional: names must start with one of them
+  std::vector<std::string> log_msgids; // MSGID=MESSAGE
+  Order order = Order::random;
+  std::optional<std::uint64_t> seed;
+  unsigned output_lines = 100; // tail of a failed test's output on the console
+};
+
+} // namespace ginsttest::core

@@ -1,0 +1,51 @@
+// The one vocabulary for test outcomes and the runner's exit codes.
+//
+//   a test's exit          outcome     reason shown
+//   0                      PASS
+//   77                     SKIP
+//   any other N            FAIL        "exited with status N"
+//   killed by signal S     FAIL        "killed by SIGSEGV"
+//   could not be executed  ERROR       "/path/to/prog: No such file or directory"
+//   ran past --timeout     TIMEOUT     "timed out after N s"
+//   stopped by Ctrl-C      INTERRUPTED "interrupted"
+//
+//   runner exit code: 0 every test passed or skipped, 1 the runner could not do its job,
+//   2 at least one test did not pass, 128+N after signal N (130 SIGINT, 143 SIGTERM).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ginsttest::core {
+
+enum class Outcome { pass, fail, skip, timeout, error, flaky, interrupted };
+
+// Upper-case label used on the console and in reports: "PASS", "FAIL", "TIMEOUT"...
+std::string_view label(Outcome outcome);
+
+// True for every outcome that makes the run fail (all but pass, skip and flaky).
+bool is_failure(Outcome outcome);
+
+inline constexpr int skip_exit_status = 77;
+
+// What a finished process means, decided from its wait status alone.
+struct Verdict {
+  Outcome outcome;
+  std::string reason; // empty for PASS and for a plain exit-77 SKIP
+};
+Verdict verdict_from_wait_status(int wait_status);
+
+// "SIGSEGV" for SIGSEGV; "signal 64" for numbers without a name.
+std::string signal_name(int signo);
+
+enum class ExitCode : int {
+  success = 0,
+  runner_error = 1,
+  tests_failed = 2,
+};
+// 128 + signo, the shell's convention for a death by signal.
+inline int exit_code_for_signal(int signo) {
+  return 128 + signo;
+}
+
+} // namespace ginsttest::core

@@ -1,0 +1,30 @@
+// What running one installed test produced.
+#pragma once
+
+#include "core/outcome.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ginsttest::core {
+
+struct TestResult {
+  Outcome outcome = Outcome::error;
+  std::string reason;             // why, for anything but a plain PASS
+  std::optional<int> exit_status; // when the test exited
+  std::optional<int> signal;      // when the test was killed by a signal
+  std::chrono::system_clock::time_point started{};
+  std::chrono::nanoseconds duration{};
+  std::string output_tail;                       // the last part of stdout+stderr, for the console
+  std::uint64_t output_bytes = 0;                // everything the test printed
+  std::optional<std::filesystem::path> log_file; // -L copy of the whole output
+  std::optional<std::filesystem::path> kept_dir; // --report-directory copy of a failure
+  int leftover_processes = 0;     // processes still running when the test's main one ended
+  std::vector<std::string> notes; // things worth telling that are not the outcome
+};
+
+} // namespace ginsttest::core

@@ -1,0 +1,96 @@
+#include "discovery/scan.hpp"
+
+#include "util/strings.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+namespace ginsttest::discovery {
+namespace {
+
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+struct Walker {
+  const std::filesystem::path& root;
+  std::vector<TestFile>& found;
+  std::vector<std::string>& warnings;
+  std::set<std::pair<dev_t, ino_t>> visited; // guards against symlink loops
+
+  void walk(const std::filesystem::path& dir, const std::string& rel) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || !visited.emplace(st.st_dev, st.st_ino).second) {
+      return;
+    }
+    std::unique_ptr<DIR, DirCloser> handle{::opendir(dir.c_str())};
+    if (!handle) {
+      warnings.push_back(fmt::format("{}: {}", dir.string(), util::errno_text(errno)));
+      return;
+    }
+    std::vector<std::pair<std::string, bool>> entries; // name, is_dir
+    while (const dirent* entry = ::readdir(handle.get())) {
+      const std::string_view name = entry->d_name;
+      if (name == "." || name == "..") {
+        continue;
+      }
+      bool is_dir = entry->d_type == DT_DIR;
+      bool is_reg = entry->d_type == DT_REG;
+      if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+        struct stat target {};
+        if (::fstatat(::dirfd(handle.get()), entry->d_name, &target, 0) != 0) {
+          continue; // dangling symlink
+        }
+        is_dir = S_ISDIR(target.st_mode);
+        is_reg = S_ISREG(target.st_mode);
+      }
+      if (is_dir) {
+        entries.emplace_back(name, true);
+      } else if (is_reg && name.size() > 5 && name.ends_with(".test")) {
+        entries.emplace_back(name, false);
+      }
+    }
+    handle.reset();
+    for (auto& [name, is_dir] : entries) {
+      const auto child_rel = rel.empty() ? name : rel + "/" + name;
+      if (is_dir) {
+        walk(dir / name, child_rel);
+      } else {
+        found.push_back(TestFile{child_rel, dir / name, root});
+      }
+    }
+  }
+};
+
+} // namespace
+
+std::vector<TestFile> scan(const std::vector<std::filesystem::path>& roots,
+                           std::vector<std::string>& warnings) {
+  std::vector<TestFile> all;
+  std::unordered_set<std::string> seen;
+  for (const auto& root : roots) {
+    std::vector<TestFile> found;
+    Walker walker{root, found, warnings, {}};
+    walker.walk(root, "");
+    for (auto& test : found) {
+      // The first root that has a name wins, as with $XDG_DATA_DIRS elsewhere.
+      if (seen.insert(test.name).second) {
+        all.push_back(std::move(test));
+      }
+    }
+  }
+  std::sort(all.begin(), all.end(),
+            [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
+  return all;
+}
+
+} // namespace ginsttest::discovery

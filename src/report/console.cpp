@@ -1,0 +1,159 @@
+#include "report/console.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ginsttest::report {
+namespace {
+
+constexpr const char* green = "32";
+constexpr const char* red = "31";
+constexpr const char* yellow = "33";
+
+// Output lines are shown as printed, minus carriage returns that would overprint our lines.
+std::string printable(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    if (c != '\r') {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string summary_line(const core::RunSummary& summary) {
+  return fmt::format("SUMMARY{}: total={}; passed={}; skipped={}; failed={}; user={:.1f}s; "
+                     "system={:.1f}s; maxrss={}",
+                     summary.complete() ? "" : " (incomplete)", summary.total, summary.passed,
+                     summary.skipped, summary.failed, summary.user_seconds, summary.system_seconds,
+                     summary.maxrss_kb);
+}
+
+std::string result_line(const core::TestSpec& spec, const core::TestResult& result) {
+  const std::string_view word = result.outcome == core::Outcome::pass    ? "PASS"
+                                : result.outcome == core::Outcome::skip  ? "SKIP"
+                                : result.outcome == core::Outcome::flaky ? "FLAKY"
+                                                                         : "FAIL";
+  if (result.reason.empty()) {
+    return fmt::format("{}: {}", word, spec.name);
+  }
+  return fmt::format("{}: {} ({})", word, spec.name, result.reason);
+}
+
+std::string Console::paint(std::string_view text, const char* sgr) const {
+  if (!m_options.colour) {
+    return std::string{text};
+  }
+  return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
+}
+
+void Console::clear_progress() {
+  if (m_progress_shown) {
+    std::fputs("\r\x1b[K", m_options.out);
+    m_progress_shown = false;
+  }
+}
+
+void Console::draw_progress() {
+  if (!m_options.progress || m_running.empty()) {
+    std::fflush(m_options.out);
+    return;
+  }
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - m_start)
+          .count();
+  std::string line = fmt::format("[{}/{} {}:{:02}] ", m_done, m_total, elapsed / 60, elapsed % 60);
+  for (std::size_t i = 0; i < m_running.size(); i++) {
+    line += (i ? ", " : "") + m_running[i];
+  }
+  const auto width = static_cast<std::size_t>(std::max(10, m_options.width - 1));
+  if (line.size() > width) {
+    line.resize(width - 3);
+    line += "...";
+  }
+  std::fputs(line.c_str(), m_options.out);
+  m_progress_shown = true;
+  std::fflush(m_options.out);
+}
+
+void Console::print_line(const std::string& line) {
+  std::fputs(line.c_str(), m_options.out);
+  std::fputc('\n', m_options.out);
+}
+
+void Console::run_started(const RunInfo& info) {
+  m_total = info.total;
+  m_start = std::chrono::steady_clock::now();
+  if (info.seed && !m_options.quiet) {
+    print_line(
+        fmt::format("Random order, seed {} (repeat it with --seed={})", *info.seed, *info.seed));
+  }
+  draw_progress();
+}
+
+void Console::test_started(const core::TestSpec& spec) {
+  clear_progress();
+  m_running.push_back(spec.name);
+  if (!m_options.quiet) {
+    print_line(fmt::format("Running test: {}", spec.name));
+  }
+  draw_progress();
+}
+
+void Console::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
+  clear_progress();
+  m_done++;
+  std::erase(m_running, spec.name);
+  const bool failed = core::is_failure(result.outcome);
+  const std::string line = result_line(spec, result);
+  if (failed) {
+    m_failures.push_back(line);
+  }
+  if (!failed && m_options.quiet) {
+    draw_progress();
+    return;
+  }
+  const auto colon = line.find(':');
+  const char* colour = failed ? red : result.outcome == core::Outcome::skip ? yellow : green;
+  print_line(paint(std::string_view{line}.substr(0, colon), colour) + line.substr(colon));
+  for (const auto& note : result.notes) {
+    print_line(fmt::format("  note: {}", note));
+  }
+  if (failed && m_options.output_lines > 0 && !result.output_tail.empty()) {
+    std::string_view tail = result.output_tail;
+    // Show the last output_lines lines of what the runner kept.
+    std::size_t start = tail.size() - (tail.back() == '\n' ? 1 : 0);
+    unsigned lines = 0;
+    while (start > 0 && !(tail[start - 1] == '\n' && ++lines == m_options.output_lines)) {
+      start--;
+    }
+    if (start > 0 || tail.size() < result.output_bytes) {
+      print_line(fmt::format("  | ... (last {} lines of {} bytes of output{})",
+                             m_options.output_lines, result.output_bytes,
+                             result.log_file ? ", all of it in " + result.log_file->string()
+                                             : std::string{}));
+    }
+    tail.remove_prefix(start);
+    while (!tail.empty()) {
+      const auto nl = tail.find('\n');
+      print_line("  | " + printable(tail.substr(0, nl)));
+      tail.remove_prefix(nl == std::string_view::npos ? tail.size() : nl + 1);
+    }
+  }
+  draw_progress();
+}
+
+void Console::run_finished(const core::RunSummary& summary) {
+  clear_progress();
+  print_line(summary_line(summary));
+  for (const auto& failure : m_failures) {
+    print_line(failure);
+  }
+  std::fflush(m_options.out);
+}
+
+} // namespace ginsttest::report

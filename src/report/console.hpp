@@ -1,0 +1,53 @@
+// The human-readable console output: gdtr's lines, a failed test's output after its FAIL line,
+// and on a smart terminal one progress line kept at the bottom.
+#pragma once
+
+#include "report/reporter.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace ginsttest::report {
+
+struct ConsoleOptions {
+  std::FILE* out = stdout; // stderr when stdout carries --tap
+  bool quiet = false;      // only failures and the summary
+  bool progress = false;   // keep a progress line ("\r...\x1b[K") at the bottom
+  bool colour = false;
+  unsigned output_lines = 100; // tail of a failed test's output to show
+  int width = 80;              // the progress line is cut to fit
+};
+
+class Console final : public Reporter {
+public:
+  explicit Console(ConsoleOptions options) : m_options(options) {}
+
+  void run_started(const RunInfo& info) override;
+  void test_started(const core::TestSpec& spec) override;
+  void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void run_finished(const core::RunSummary& summary) override;
+
+private:
+  void print_line(const std::string& line);
+  void clear_progress();
+  void draw_progress();
+  std::string paint(std::string_view text, const char* sgr) const;
+
+  ConsoleOptions m_options;
+  std::size_t m_total = 0;
+  std::size_t m_done = 0;
+  std::vector<std::string> m_running;
+  std::vector<std::string> m_failures; // "FAIL: name (reason)", repeated after the summary
+  bool m_progress_shown = false;
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+};
+
+// The SUMMARY line, exactly as gdtr prints it (scripts grep its fields).
+std::string summary_line(const core::RunSummary& summary);
+
+// "FAIL: name (reason)", "PASS: name", "SKIP: name (reason)": gdtr's result line.
+std::string result_line(const core::TestSpec& spec, const core::TestResult& result);
+
+} // namespace ginsttest::report

@@ -1,0 +1,61 @@
+// Reporters receive the run's events and write them somewhere; they never reach back into the
+// scheduler. Every method has an empty default so a reporter overrides only what it needs.
+#pragma once
+
+#include "core/summary.hpp"
+#include "core/test_result.hpp"
+#include "core/test_spec.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace ginsttest::report {
+
+struct RunInfo {
+  std::size_t total = 0;
+  unsigned parallel = 1;
+  std::optional<std::uint64_t> seed; // set for a shuffled order
+};
+
+class Reporter {
+public:
+  virtual ~Reporter() = default;
+  virtual void run_started(const RunInfo& /*info*/) {}
+  virtual void test_started(const core::TestSpec& /*spec*/) {}
+  virtual void test_finished(const core::TestSpec& /*spec*/, const core::TestResult& /*result*/) {}
+  virtual void run_finished(const core::RunSummary& /*summary*/) {}
+};
+
+// Sends every event to each of several reporters, in the order they were added.
+class FanOut final : public Reporter {
+public:
+  void add(std::unique_ptr<Reporter> reporter) { m_reporters.push_back(std::move(reporter)); }
+
+  void run_started(const RunInfo& info) override {
+    for (auto& r : m_reporters) {
+      r->run_started(info);
+    }
+  }
+  void test_started(const core::TestSpec& spec) override {
+    for (auto& r : m_reporters) {
+      r->test_started(spec);
+    }
+  }
+  void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
+    for (auto& r : m_reporters) {
+      r->test_finished(spec, result);
+    }
+  }
+  void run_finished(const core::RunSummary& summary) override {
+    for (auto& r : m_reporters) {
+      r->run_finished(summary);
+    }
+  }
+
+private:
+  std::vector<std::unique_ptr<Reporter>> m_reporters;
+};
+
+} // namespace ginsttest::report

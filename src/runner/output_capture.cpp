@@ -1,0 +1,74 @@
+#include "runner/output_capture.hpp"
+
+#include "util/strings.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace ginsttest::runner {
+
+util::Status OutputCapture::add_file(const std::filesystem::path& path) {
+  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  if (!fd) {
+    return util::unexpected(fmt::format("{}: {}", path.string(), util::errno_text(errno)));
+  }
+  m_files.push_back(std::move(fd));
+  return util::Ok{};
+}
+
+void OutputCapture::append(std::string_view data) {
+  m_total += data.size();
+  for (auto& fd : m_files) {
+    std::string_view rest = data;
+    while (!rest.empty()) {
+      const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        break; // a full disk loses log data, not the run
+      }
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  if (data.size() >= m_tail_bytes) {
+    m_kept.assign(data.substr(data.size() - m_tail_bytes));
+    m_dropped_front = m_total > m_kept.size();
+    return;
+  }
+  m_kept.append(data);
+  // Trim in bulk so that appending stays amortised O(1).
+  if (m_kept.size() > 2 * m_tail_bytes) {
+    m_kept.erase(0, m_kept.size() - m_tail_bytes);
+    m_dropped_front = true;
+  }
+}
+
+std::string OutputCapture::tail(unsigned max_lines) const {
+  std::string_view kept = m_kept;
+  if (m_dropped_front) {
+    // The first kept line is probably cut: start at the next full one.
+    const auto nl = kept.find('\n');
+    kept.remove_prefix(nl == std::string_view::npos ? 0 : nl + 1);
+  }
+  if (max_lines == 0) {
+    return {};
+  }
+  std::size_t start = kept.size();
+  if (!kept.empty() && kept.back() == '\n') {
+    start--;
+  }
+  unsigned lines = 0;
+  while (start > 0) {
+    if (kept[start - 1] == '\n' && ++lines == max_lines) {
+      break;
+    }
+    start--;
+  }
+  return std::string{kept.substr(start)};
+}
+
+} // namespace ginsttest::runner

@@ -1,0 +1,345 @@
+#include "runner/process_runner.hpp"
+
+#include "process/program.hpp"
+#include "process/tree.hpp"
+#include "runner/output_capture.hpp"
+#include "util/strings.hpp"
+#include "util/temp_dir.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+namespace ginsttest::runner {
+
+using Clock = std::chrono::steady_clock;
+
+struct ProcessRunner::Running {
+  std::size_t id = 0;
+  const core::TestSpec* spec = nullptr;
+  util::TempDir dir;
+  std::optional<std::filesystem::path> report_output; // hidden output file in the report dir
+  util::Fd output;                                    // read end of stdout+stderr
+  OutputCapture capture;
+  std::optional<process::Tree> tree;
+  std::string program;
+  Clock::time_point started_mono;
+  std::chrono::system_clock::time_point started_wall;
+  std::optional<Clock::time_point> deadline;
+  bool timed_out = false;
+  int interrupted_by = 0;
+  std::optional<std::string> start_error; // could not be started at all
+
+  explicit Running(std::size_t tail_bytes) : capture(tail_bytes) {}
+};
+
+namespace {
+
+// Reads what is available now; returns false at end of file.
+bool drain(util::Fd& fd, OutputCapture& capture) {
+  char buf[65536];
+  while (fd) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      capture.append(std::string_view{buf, static_cast<std::size_t>(n)});
+      continue;
+    }
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0 && errno == EAGAIN) {
+      return true;
+    }
+    fd.reset();
+    return false;
+  }
+  return false;
+}
+
+std::string seconds_text(std::chrono::seconds s) {
+  return fmt::format("{} s", s.count());
+}
+
+} // namespace
+
+util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunnerOptions options) {
+  sigset_t set;
+  ::sigemptyset(&set);
+  ::sigaddset(&set, SIGCHLD);
+  ::sigaddset(&set, SIGINT);
+  ::sigaddset(&set, SIGTERM);
+  util::Fd signals{::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)};
+  if (!signals) {
+    return util::unexpected(fmt::format("signalfd: {}", util::errno_text(errno)));
+  }
+  return std::unique_ptr<ProcessRunner>{new ProcessRunner(std::move(options), std::move(signals))};
+}
+
+ProcessRunner::ProcessRunner(ProcessRunnerOptions options, util::Fd signals)
+    : m_options(std::move(options)), m_signals(std::move(signals)) {}
+
+ProcessRunner::~ProcessRunner() {
+  // Trees end their processes in their destructors; do it for all of them at once first.
+  for (auto& test : m_running) {
+    if (test->tree) {
+      test->tree->terminate();
+    }
+  }
+}
+
+void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
+  auto test = std::make_unique<Running>(m_options.tail_bytes);
+  test->id = id;
+  test->spec = &spec;
+  test->started_mono = Clock::now();
+  test->started_wall = std::chrono::system_clock::now();
+  const auto squashed = util::squash_name(spec.name);
+
+  auto fail_to_start = [&](std::string reason) {
+    test->start_error = std::move(reason);
+    m_done.push_back(Finished{id, finish(*test)});
+  };
+
+  auto dir = m_options.report_directory
+                 ? util::TempDir::create(*m_options.report_directory, ".tmp-" + squashed)
+                 : util::TempDir::create(m_options.temp_base, "test-tmp-" + squashed);
+  if (!dir) {
+    return fail_to_start(dir.error().what);
+  }
+  test->dir = std::move(*dir);
+
+  if (m_options.log_directory) {
+    if (auto status = test->capture.add_file(*m_options.log_directory / (squashed + ".txt"));
+        !status) {
+      return fail_to_start(fmt::format("cannot write the log: {}", status.error().what));
+    }
+  }
+  if (m_options.report_directory) {
+    test->report_output = test->dir.path().string() + ".output";
+    if (auto status = test->capture.add_file(*test->report_output); !status) {
+      return fail_to_start(fmt::format("cannot write the output: {}", status.error().what));
+    }
+  }
+
+  util::Pipe pipe;
+  if (!util::make_pipe(pipe, util::ReadEnd::nonblocking)) {
+    return fail_to_start(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
+  }
+
+  auto overrides = std::vector<std::pair<std::string, std::string>>{
+      {"TMPDIR", test->dir.path().string()},
+      // As gdtr: keep GIO from loading gvfs modules that need a user session of their own.
+      {"GIO_USE_VFS", "local"},
+  };
+  overrides.insert(overrides.end(), spec.environment.begin(), spec.environment.end());
+  process::SpawnRequest request;
+  request.env = merge_environment(m_options.base_env, overrides);
+  request.argv = spec.argv;
+  request.program = process::find_program(spec.argv.at(0), lookup(request.env, "PATH"));
+  request.cwd = test->dir.path();
+  request.output_fd = pipe.write.get();
+  request.kill_grace = m_options.kill_grace;
+  test->program = request.program;
+
+  auto tree = process::Tree::spawn(request);
+  if (!tree) {
+    return fail_to_start(tree.error().what);
+  }
+  pipe.write.reset(); // only the test holds the write end now
+  test->output = std::move(pipe.read);
+  test->tree.emplace(std::move(*tree));
+  if (m_options.timeout.count() > 0) {
+    test->deadline = test->started_mono + m_options.timeout;
+  }
+  m_running.push_back(std::move(test));
+}
+
+Event ProcessRunner::wait() {
+  while (m_done.empty()) {
+    if (m_running.empty()) {
+      throw std::logic_error("ProcessRunner::wait() with no test running");
+    }
+    if (const int signo = poll_once(); signo != 0) {
+      return Interrupted{signo};
+    }
+  }
+  Finished next = std::move(m_done.front());
+  m_done.pop_front();
+  return next;
+}
+
+std::vector<Finished> ProcessRunner::abort(int signo) {
+  for (auto& test : m_running) {
+    test->interrupted_by = signo;
+    test->tree->terminate();
+  }
+  while (!m_running.empty()) {
+    poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending
+  }
+  std::vector<Finished> out{std::make_move_iterator(m_done.begin()),
+                            std::make_move_iterator(m_done.end())};
+  m_done.clear();
+  return out;
+}
+
+int ProcessRunner::poll_once() {
+  std::vector<pollfd> fds;
+  fds.push_back(pollfd{m_signals.get(), POLLIN, 0});
+  std::vector<Running*> owners;
+  std::optional<Clock::time_point> next_deadline;
+  for (auto& test : m_running) {
+    if (test->output) {
+      fds.push_back(pollfd{test->output.get(), POLLIN, 0});
+      owners.push_back(test.get());
+    }
+    if (test->deadline && (!next_deadline || *test->deadline < *next_deadline)) {
+      next_deadline = test->deadline;
+    }
+  }
+
+  timespec timeout{};
+  const timespec* timeout_ptr = nullptr;
+  if (next_deadline) {
+    const auto left = std::max(Clock::duration::zero(), *next_deadline - Clock::now());
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    timeout.tv_sec = static_cast<time_t>(ns / 1000000000);
+    timeout.tv_nsec = static_cast<long>(ns % 1000000000);
+    timeout_ptr = &timeout;
+  }
+  const int ready = ::ppoll(fds.data(), fds.size(), timeout_ptr, nullptr);
+  if (ready < 0 && errno != EINTR) {
+    throw std::runtime_error(fmt::format("ppoll: {}", util::errno_text(errno)));
+  }
+
+  for (std::size_t i = 1; ready > 0 && i < fds.size(); i++) {
+    if (fds[i].revents != 0) {
+      drain(owners[i - 1]->output, owners[i - 1]->capture);
+    }
+  }
+
+  int stop_signal = 0;
+  bool child_exited = false;
+  signalfd_siginfo info{};
+  while (::read(m_signals.get(), &info, sizeof info) == sizeof info) {
+    if (info.ssi_signo == SIGCHLD) {
+      child_exited = true;
+    } else if (stop_signal == 0) {
+      stop_signal = static_cast<int>(info.ssi_signo);
+    }
+  }
+
+  const auto now = Clock::now();
+  for (auto& test : m_running) {
+    if (test->deadline && now >= *test->deadline) {
+      test->deadline.reset();
+      test->timed_out = true;
+      test->tree->terminate();
+    }
+  }
+  if (child_exited) {
+    reap_finished();
+  }
+  return stop_signal;
+}
+
+void ProcessRunner::reap_finished() {
+  auto it = m_running.begin();
+  while (it != m_running.end()) {
+    Running& test = **it;
+    if (!test.tree->try_reap()) {
+      ++it;
+      continue;
+    }
+    m_done.push_back(Finished{test.id, finish(test)});
+    it = m_running.erase(it);
+  }
+}
+
+core::TestResult ProcessRunner::finish(Running& test) {
+  core::TestResult result;
+  result.started = test.started_wall;
+  result.duration = Clock::now() - test.started_mono;
+  // Every process of the test is gone, so this reaches end of file unless something escaped.
+  drain(test.output, test.capture);
+  test.output.reset();
+
+  const process::TreeStatus status = test.tree ? test.tree->status() : process::TreeStatus{};
+  if (test.start_error) {
+    result.outcome = core::Outcome::error;
+    result.reason = *test.start_error;
+  } else if (test.interrupted_by != 0) {
+    result.outcome = core::Outcome::interrupted;
+    result.reason = fmt::format("interrupted by {}", core::signal_name(test.interrupted_by));
+  } else if (test.timed_out) {
+    result.outcome = core::Outcome::timeout;
+    result.reason = fmt::format("timed out after {}", seconds_text(m_options.timeout));
+  } else if (status.exec_errno) {
+    result.outcome = core::Outcome::error;
+    result.reason = fmt::format("{}: {}", test.program, util::errno_text(*status.exec_errno));
+  } else if (!status.setup_error.empty()) {
+    result.outcome = core::Outcome::error;
+    result.reason = fmt::format("cannot start the test: {}", status.setup_error);
+  } else if (status.wait_status) {
+    auto verdict = core::verdict_from_wait_status(*status.wait_status);
+    result.outcome = verdict.outcome;
+    result.reason = std::move(verdict.reason);
+  } else {
+    result.outcome = core::Outcome::error;
+    result.reason = "the test's monitor process ended without reporting an exit status";
+  }
+  if (status.wait_status && WIFEXITED(*status.wait_status)) {
+    result.exit_status = WEXITSTATUS(*status.wait_status);
+  } else if (status.wait_status && WIFSIGNALED(*status.wait_status)) {
+    result.signal = WTERMSIG(*status.wait_status);
+  }
+  result.leftover_processes = status.leftovers;
+  if (status.leftovers > 0) {
+    result.notes.push_back(fmt::format("killed {} process{} the test left running",
+                                       status.leftovers, status.leftovers == 1 ? "" : "es"));
+  }
+
+  result.output_bytes = test.capture.total_bytes();
+  result.output_tail = test.capture.tail(1000);
+  test.capture.close_files();
+  if (m_options.log_directory) {
+    result.log_file = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
+  }
+
+  const bool keep =
+      m_options.report_directory && core::is_failure(result.outcome) && !test.dir.path().empty();
+  if (keep) {
+    const auto target = *m_options.report_directory / util::squash_name(test.spec->name);
+    (void)util::remove_tree(target);
+    const auto tmp = test.dir.release();
+    std::error_code ec;
+    std::filesystem::rename(tmp, target, ec);
+    const auto kept = ec ? tmp : target;
+    if (ec) {
+      result.notes.push_back(fmt::format("kept in {}: cannot rename to {}: {}", tmp.string(),
+                                         target.string(), ec.message()));
+    }
+    if (test.report_output) {
+      std::filesystem::rename(*test.report_output, kept / "output.txt", ec);
+    }
+    result.kept_dir = kept;
+  } else {
+    if (auto removed = test.dir.remove(); !removed) {
+      result.notes.push_back(
+          fmt::format("temporary directory left behind: {}", removed.error().what));
+    }
+    if (test.report_output) {
+      std::error_code ec;
+      std::filesystem::remove(*test.report_output, ec);
+    }
+  }
+  return result;
+}
+
+} // namespace ginsttest::runner

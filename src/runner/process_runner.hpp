@@ -1,0 +1,55 @@
+// The real Runner: each test in a fresh temporary directory, as a process tree under a monitor.
+#pragma once
+
+#include "runner/environment.hpp"
+#include "runner/runner.hpp"
+#include "util/expected.hpp"
+#include "util/fd.hpp"
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace ginsttest::runner {
+
+struct ProcessRunnerOptions {
+  std::chrono::seconds timeout{300};                     // 0: none
+  std::chrono::milliseconds kill_grace{5000};            // SIGTERM to SIGKILL
+  std::optional<std::filesystem::path> log_directory;    // -L: DIR/<squashed name>.txt
+  std::optional<std::filesystem::path> report_directory; // failures kept as DIR/<squashed name>/
+  std::filesystem::path temp_base;    // where test directories are made otherwise
+  std::size_t tail_bytes = 64 * 1024; // output kept in memory per test
+  EnvList base_env;                   // the environment tests inherit
+};
+
+class ProcessRunner final : public Runner {
+public:
+  // SIGCHLD, SIGINT and SIGTERM must already be blocked in the calling thread: the runner
+  // receives them through a signalfd.
+  static util::Expected<std::unique_ptr<ProcessRunner>> create(ProcessRunnerOptions options);
+  ~ProcessRunner() override;
+
+  // `spec` must outlive the test's run.
+  void start(std::size_t id, const core::TestSpec& spec) override;
+  Event wait() override;
+  std::vector<Finished> abort(int signo) override;
+
+  struct Running; // one started test; defined in the .cpp
+
+private:
+  ProcessRunner(ProcessRunnerOptions options, util::Fd signals);
+  // Waits for one batch of events (signals, output, deadlines); returns a signal number when the
+  // runner was asked to stop, else 0.
+  int poll_once();
+  void reap_finished();
+  core::TestResult finish(Running& test);
+
+  ProcessRunnerOptions m_options;
+  util::Fd m_signals;
+  std::vector<std::unique_ptr<Running>> m_running;
+  std::deque<Finished> m_done;
+};
+
+} // namespace ginsttest::runner

@@ -1,0 +1,51 @@
+// Errors as values: Expected<T> holds either a T or an Error naming what failed and why.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace ginsttest::util {
+
+// A recoverable failure: `what` names the file or step and the reason, ready to print.
+struct Error {
+  std::string what;
+};
+
+// Wraps an Error so that `return unexpected(...)` reads as the failure path.
+struct Unexpected {
+  Error error;
+};
+
+inline Unexpected unexpected(std::string what) {
+  return Unexpected{Error{std::move(what)}};
+}
+
+// A minimal std::expected stand-in (C++23 is not available with g++ 12).
+template <typename T> class Expected {
+public:
+  Expected(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
+  Expected(Unexpected failure) : m_state(std::in_place_index<1>, std::move(failure.error)) {}
+
+  bool has_value() const { return m_state.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+
+  T& value() & { return std::get<0>(m_state); }
+  const T& value() const& { return std::get<0>(m_state); }
+  T&& value() && { return std::get<0>(std::move(m_state)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Error& error() const { return std::get<1>(m_state); }
+
+private:
+  std::variant<T, Error> m_state;
+};
+
+// For operations that return nothing on success.
+struct Ok {};
+using Status = Expected<Ok>;
+
+} // namespace ginsttest::util

@@ -1,0 +1,47 @@
+// RAII for file descriptors.
+#pragma once
+
+#include <utility>
+
+namespace ginsttest::util {
+
+// Owns one file descriptor; closes it on destruction. -1 means "none".
+class Fd {
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& other) noexcept : m_fd(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      reset(other.release());
+    }
+    return *this;
+  }
+  ~Fd() { reset(); }
+
+  int get() const { return m_fd; }
+  bool valid() const { return m_fd >= 0; }
+  explicit operator bool() const { return valid(); }
+
+  // Gives up ownership: the caller now closes the descriptor.
+  int release() { return std::exchange(m_fd, -1); }
+  // Closes the held descriptor (if any) and takes `fd`.
+  void reset(int fd = -1);
+
+private:
+  int m_fd = -1;
+};
+
+// A pipe whose both ends are close-on-exec.
+struct Pipe {
+  Fd read;
+  Fd write;
+};
+
+// Creates a pipe with O_CLOEXEC on both ends (and O_NONBLOCK on the read end when asked).
+enum class ReadEnd { blocking, nonblocking };
+bool make_pipe(Pipe& out, ReadEnd mode);
+
+} // namespace ginsttest::util

@@ -1,0 +1,57 @@
+// RAII for the GLib objects this project uses.
+#pragma once
+
+#include <glib.h>
+
+#include <memory>
+#include <string>
+
+namespace ginsttest::util {
+
+struct GFreeDeleter {
+  void operator()(void* p) const { g_free(p); }
+};
+struct GStrvDeleter {
+  void operator()(char** p) const { g_strfreev(p); }
+};
+struct GKeyFileDeleter {
+  void operator()(GKeyFile* p) const { g_key_file_free(p); }
+};
+struct GErrorDeleter {
+  void operator()(GError* p) const { g_error_free(p); }
+};
+struct GRegexDeleter {
+  void operator()(GRegex* p) const { g_regex_unref(p); }
+};
+struct GOptionContextDeleter {
+  void operator()(GOptionContext* p) const { g_option_context_free(p); }
+};
+
+using GCharPtr = std::unique_ptr<char, GFreeDeleter>;
+using GStrvPtr = std::unique_ptr<char*, GStrvDeleter>;
+using GKeyFilePtr = std::unique_ptr<GKeyFile, GKeyFileDeleter>;
+using GErrorPtr = std::unique_ptr<GError, GErrorDeleter>;
+using GRegexPtr = std::unique_ptr<GRegex, GRegexDeleter>;
+using GOptionContextPtr = std::unique_ptr<GOptionContext, GOptionContextDeleter>;
+
+// Collects a GError from a C call: `GErrorOut err; f(..., err.out()); if (err)
+// use(err.message());`.
+class GErrorOut {
+public:
+  GError** out() { return &m_raw; }
+  explicit operator bool() const { return m_raw != nullptr; }
+  std::string message() const { return m_raw ? m_raw->message : ""; }
+  ~GErrorOut() {
+    if (m_raw) {
+      g_error_free(m_raw);
+    }
+  }
+  GErrorOut() = default;
+  GErrorOut(const GErrorOut&) = delete;
+  GErrorOut& operator=(const GErrorOut&) = delete;
+
+private:
+  GError* m_raw = nullptr;
+};
+
+} // namespace ginsttest::util

@@ -1,0 +1,37 @@
+#include "util/strings.hpp"
+
+#include <cstring>
+
+namespace ginsttest::util {
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = text.find(sep, start);
+    if (pos == std::string_view::npos) {
+      out.emplace_back(text.substr(start));
+      return out;
+    }
+    out.emplace_back(text.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::string squash_name(std::string_view name) {
+  std::string out{name};
+  for (auto& c : out) {
+    if (c == '/') {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+std::string errno_text(int err) {
+  char buf[256];
+  // GNU strerror_r returns the message, which may or may not live in buf.
+  return ::strerror_r(err, buf, sizeof buf);
+}
+
+} // namespace ginsttest::util
