@@ -1,0 +1,48 @@
+#include "core/outcome.hpp"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+using namespace ginsttest::core;
+
+namespace {
+constexpr int exited(int code) { return code << 8; }
+} // namespace
+
+TEST_CASE("exit statuses map to outcomes with gdtr's meaning") {
+  CHECK(verdict_from_wait_status(exited(0)).outcome == Outcome::pass);
+  CHECK(verdict_from_wait_status(exited(0)).reason.empty());
+  CHECK(verdict_from_wait_status(exited(77)).outcome == Outcome::skip);
+  const auto three = verdict_from_wait_status(exited(3));
+  CHECK(three.outcome == Outcome::fail);
+  CHECK(three.reason == "exited with status 3");
+  CHECK(verdict_from_wait_status(exited(1)).outcome == Outcome::fail);
+}
+
+TEST_CASE("a signal is named") {
+  const auto segv = verdict_from_wait_status(SIGSEGV);
+  CHECK(segv.outcome == Outcome::fail);
+  CHECK(segv.reason == "killed by SIGSEGV");
+  CHECK(verdict_from_wait_status(SIGABRT | 0x80).reason == "killed by SIGABRT, core dumped");
+  CHECK(signal_name(SIGKILL) == "SIGKILL");
+}
+
+TEST_CASE("which outcomes fail a run") {
+  CHECK_FALSE(is_failure(Outcome::pass));
+  CHECK_FALSE(is_failure(Outcome::skip));
+  CHECK_FALSE(is_failure(Outcome::flaky));
+  CHECK(is_failure(Outcome::fail));
+  CHECK(is_failure(Outcome::timeout));
+  CHECK(is_failure(Outcome::error));
+  CHECK(is_failure(Outcome::interrupted));
+  CHECK(label(Outcome::timeout) == "TIMEOUT");
+}
+
+TEST_CASE("runner exit codes") {
+  CHECK(static_cast<int>(ExitCode::success) == 0);
+  CHECK(static_cast<int>(ExitCode::runner_error) == 1);
+  CHECK(static_cast<int>(ExitCode::tests_failed) == 2);
+  CHECK(exit_code_for_signal(SIGINT) == 130);
+  CHECK(exit_code_for_signal(SIGTERM) == 143);
+}

@@ -1,0 +1,145 @@
+#include "process/program.hpp"
+#include "process/tree.hpp"
+#include "util/fd.hpp"
+#include "util/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <string>
+
+using namespace ginsttest;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Spawned {
+  util::TempDir dir;
+  util::Fd output;
+  std::optional<process::Tree> tree;
+
+  std::string read_all() {
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(output.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EAGAIN)) {
+      if (n > 0) {
+        out.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+    return out;
+  }
+};
+
+Spawned spawn(std::vector<std::string> argv, std::chrono::milliseconds grace = 5000ms) {
+  Spawned s;
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "tree");
+  REQUIRE(dir);
+  s.dir = std::move(*dir);
+  util::Pipe pipe;
+  REQUIRE(util::make_pipe(pipe, util::ReadEnd::blocking));
+  process::SpawnRequest request;
+  request.program = process::find_program(argv.at(0), "/usr/bin:/bin");
+  request.argv = std::move(argv);
+  request.env = {"PATH=/usr/bin:/bin", "MARK=1"};
+  request.cwd = s.dir.path();
+  request.output_fd = pipe.write.get();
+  request.kill_grace = grace;
+  auto tree = process::Tree::spawn(request);
+  REQUIRE(tree);
+  s.tree.emplace(std::move(*tree));
+  pipe.write.reset();
+  s.output = std::move(pipe.read);
+  return s;
+}
+
+bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+pid_t read_pid(const fs::path& file) {
+  std::ifstream in{file};
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+} // namespace
+
+TEST_CASE("the test's exit status, cwd, environment, stdin and output reach the runner") {
+  auto s = spawn({"sh", "-c",
+                  "pwd; echo MARK=$MARK; ls -A; read x || echo stdin-eof; echo err >&2; exit 3"});
+  const auto out = s.read_all();
+  s.tree->wait();
+  const auto& status = s.tree->status();
+  REQUIRE(status.wait_status);
+  CHECK(WIFEXITED(*status.wait_status));
+  CHECK(WEXITSTATUS(*status.wait_status) == 3);
+  CHECK(out == s.dir.path().string() + "\nMARK=1\n.testtmp\nstdin-eof\nerr\n");
+  CHECK(status.leftovers == 0);
+}
+
+TEST_CASE("no descriptor of the runner leaks into the test") {
+  util::Fd extra{::open("/dev/null", O_RDONLY)}; // not close-on-exec on purpose
+  REQUIRE(extra);
+  auto s = spawn({"sh", "-c", "ls /proc/self/fd"});
+  const auto out = s.read_all();
+  s.tree->wait();
+  // 0, 1, 2 and the directory ls itself opens.
+  CHECK(out == "0\n1\n2\n3\n");
+}
+
+TEST_CASE("exec failure is reported with its errno") {
+  auto s = spawn({"/nonexistent/program"});
+  s.read_all();
+  s.tree->wait();
+  REQUIRE(s.tree->status().exec_errno);
+  CHECK(*s.tree->status().exec_errno == ENOENT);
+}
+
+TEST_CASE("a daemon left behind by the test is killed when the test ends") {
+  // The test waits until the daemon has written its pid, then exits without it.
+  auto s = spawn({"sh", "-c",
+                  "setsid sh -c 'echo $$ > daemon.pid.new; mv daemon.pid.new daemon.pid; "
+                  "exec sleep 1000' & while [ ! -e daemon.pid ]; do sleep 0.01; done"},
+                 1000ms);
+  s.read_all();
+  s.tree->wait();
+  const auto& status = s.tree->status();
+  REQUIRE(status.wait_status);
+  CHECK(WEXITSTATUS(*status.wait_status) == 0);
+  CHECK(status.leftovers == 1);
+  const pid_t daemon = read_pid(s.dir.path() / "daemon.pid");
+  REQUIRE(daemon > 0);
+  CHECK_FALSE(alive(daemon));
+}
+
+TEST_CASE("terminate ends the whole tree, double-forked and TERM-ignoring processes too") {
+  // The grandchild double-forks into its own session and ignores SIGTERM.
+  auto s = spawn({"sh", "-c",
+                  "(setsid sh -c 'trap \"\" TERM; echo $$ > daemon.pid; "
+                  "echo ready; while :; do sleep 1; done' &) ; exec sleep 1000"},
+                 200ms);
+  char buf[6] = {};
+  REQUIRE(::read(s.output.get(), buf, 6) == 6); // "ready\n": the daemon exists
+  const pid_t daemon = read_pid(s.dir.path() / "daemon.pid");
+  REQUIRE(daemon > 0);
+  CHECK(alive(daemon));
+  s.tree->terminate();
+  s.tree->wait();
+  const auto& status = s.tree->status();
+  REQUIRE(status.wait_status);
+  CHECK(WIFSIGNALED(*status.wait_status));
+  CHECK(WTERMSIG(*status.wait_status) == SIGTERM);
+  CHECK_FALSE(alive(daemon));
+}
+
+TEST_CASE("find_program searches PATH for bare names only") {
+  CHECK(process::find_program("sh", "/nonexistent:/bin") == "/bin/sh");
+  CHECK(process::find_program("./x", "/bin") == "./x");
+  CHECK(process::find_program("no-such-program-here", "/bin") == "no-such-program-here");
+}

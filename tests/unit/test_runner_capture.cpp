@@ -1,0 +1,74 @@
+#include "runner/environment.hpp"
+#include "runner/output_capture.hpp"
+#include "util/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace ginsttest;
+
+TEST_CASE("the tail keeps the last lines") {
+  runner::OutputCapture capture{1024};
+  capture.append("one\ntwo\nthree\n");
+  CHECK(capture.tail(2) == "two\nthree\n");
+  CHECK(capture.tail(10) == "one\ntwo\nthree\n");
+  CHECK(capture.tail(0).empty());
+  capture.append("partial");
+  CHECK(capture.tail(2) == "three\npartial");
+  CHECK(capture.total_bytes() == 21);
+}
+
+TEST_CASE("memory stays bounded whatever the amount of output") {
+  runner::OutputCapture capture{100};
+  std::string line(30, 'x');
+  line += '\n';
+  for (int i = 0; i < 100000; i++) {
+    capture.append(line);
+  }
+  CHECK(capture.total_bytes() == 3100000);
+  const auto tail = capture.tail(1000);
+  CHECK(tail.size() <= 200);
+  CHECK(tail.size() >= 31);
+  // Only whole lines: the cut first line is dropped.
+  CHECK(tail.front() == 'x');
+  CHECK(tail.size() % 31 == 0);
+  // One chunk larger than the whole tail.
+  capture.append(std::string(1000, 'y') + "\nend\n");
+  CHECK(capture.tail(1) == "end\n");
+}
+
+TEST_CASE("log files get everything") {
+  auto dir = util::TempDir::create(std::filesystem::temp_directory_path(), "capture");
+  REQUIRE(dir);
+  const auto file = dir->path() / "log.txt";
+  {
+    runner::OutputCapture capture{4};
+    REQUIRE(capture.add_file(file));
+    capture.append("hello ");
+    capture.append("world\n");
+  }
+  std::ifstream in{file};
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "hello world\n");
+}
+
+TEST_CASE("a log file that cannot be created is an error naming it") {
+  runner::OutputCapture capture{4};
+  auto status = capture.add_file("/nonexistent/dir/log.txt");
+  REQUIRE_FALSE(status);
+  CHECK(status.error().what.find("/nonexistent/dir/log.txt") != std::string::npos);
+}
+
+TEST_CASE("TestEnvironment is added to the inherited environment") {
+  const runner::EnvList base{"PATH=/usr/bin", "HOME=/root", "FOO=old"};
+  const auto env = runner::merge_environment(base, {{"FOO", "new"}, {"BAR", "1"}, {"BAR", "2"}});
+  CHECK(runner::lookup(env, "PATH") == "/usr/bin");
+  CHECK(runner::lookup(env, "HOME") == "/root");
+  CHECK(runner::lookup(env, "FOO") == "new");
+  CHECK(runner::lookup(env, "BAR") == "2");
+  CHECK(runner::lookup(env, "BA").empty());
+  CHECK(env.size() == 4);
+}

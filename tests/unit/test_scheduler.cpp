@@ -1,0 +1,172 @@
+#include "scheduler/scheduler.hpp"
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <string>
+
+using namespace ginsttest;
+
+namespace {
+
+// Finishes tests in the order they were started (first in, first out) with a scripted outcome,
+// and records how many ran at once.
+class FakeRunner final : public runner::Runner {
+public:
+  std::map<std::string, core::Outcome> outcomes; // by name; default PASS
+  std::optional<std::size_t> interrupt_after;    // deliver SIGINT after this many finishes
+  std::vector<std::string> started;
+  std::vector<std::vector<std::string>> concurrent; // the running set at each start
+  std::size_t max_running = 0;
+  bool aborted = false;
+
+  void start(std::size_t id, const core::TestSpec& spec) override {
+    m_running.push_back({id, &spec});
+    started.push_back(spec.name);
+    std::vector<std::string> now;
+    for (auto& [i, s] : m_running) {
+      now.push_back(s->name);
+    }
+    concurrent.push_back(now);
+    max_running = std::max(max_running, m_running.size());
+  }
+
+  runner::Event wait() override {
+    REQUIRE_FALSE(m_running.empty());
+    if (interrupt_after && m_finished == *interrupt_after) {
+      return runner::Interrupted{SIGINT};
+    }
+    auto [id, spec] = m_running.front();
+    m_running.pop_front();
+    m_finished++;
+    core::TestResult result;
+    const auto it = outcomes.find(spec->name);
+    result.outcome = it == outcomes.end() ? core::Outcome::pass : it->second;
+    return runner::Finished{id, result};
+  }
+
+  std::vector<runner::Finished> abort(int /*signo*/) override {
+    aborted = true;
+    std::vector<runner::Finished> out;
+    for (auto& [id, spec] : m_running) {
+      core::TestResult result;
+      result.outcome = core::Outcome::interrupted;
+      out.push_back({id, result});
+    }
+    m_running.clear();
+    return out;
+  }
+
+private:
+  std::deque<std::pair<std::size_t, const core::TestSpec*>> m_running;
+  std::size_t m_finished = 0;
+};
+
+class RecordingReporter final : public report::Reporter {
+public:
+  std::vector<std::string> events;
+  void test_started(const core::TestSpec& spec) override { events.push_back("start " + spec.name); }
+  void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
+    events.push_back(std::string{core::label(result.outcome)} + " " + spec.name);
+  }
+  void run_finished(const core::RunSummary&) override { events.push_back("done"); }
+};
+
+core::TestSpec spec(std::string name, bool exclusive = false) {
+  core::TestSpec s;
+  s.name = std::move(name);
+  s.argv = {"/bin/true"};
+  s.type = exclusive ? core::TestType::session_exclusive : core::TestType::session;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("never more than N tests at once, and every slot used") {
+  std::vector<core::TestSpec> plan;
+  for (int i = 0; i < 10; i++) {
+    plan.push_back(spec("t" + std::to_string(i)));
+  }
+  FakeRunner fake;
+  RecordingReporter reporter;
+  const auto summary = scheduler::Scheduler{fake, reporter, 3}.run(plan);
+  CHECK(fake.max_running == 3);
+  CHECK(fake.started.size() == 10);
+  CHECK(summary.total == 10);
+  CHECK(summary.passed == 10);
+  CHECK(summary.complete());
+  CHECK(reporter.events.back() == "done");
+}
+
+TEST_CASE("a session-exclusive test runs with nothing else running") {
+  std::vector<core::TestSpec> plan{spec("a"), spec("x1", true), spec("b"), spec("c"),
+                                   spec("x2", true), spec("d")};
+  FakeRunner fake;
+  RecordingReporter reporter;
+  scheduler::Scheduler{fake, reporter, 4}.run(plan);
+  REQUIRE(fake.started.size() == 6);
+  for (const auto& set : fake.concurrent) {
+    const bool has_exclusive = std::any_of(set.begin(), set.end(),
+                                           [](const std::string& n) { return n[0] == 'x'; });
+    if (has_exclusive) {
+      CHECK(set.size() == 1);
+    }
+  }
+  // Session tests go first so the slots never idle waiting for an exclusive one.
+  CHECK(fake.started == std::vector<std::string>{"a", "b", "c", "d", "x1", "x2"});
+  CHECK(fake.max_running == 4);
+}
+
+TEST_CASE("start order keeps the plan's order within each kind") {
+  std::vector<core::TestSpec> plan{spec("x", true), spec("b"), spec("y", true), spec("a")};
+  CHECK(scheduler::start_order(plan) == std::vector<std::size_t>{1, 3, 0, 2});
+}
+
+TEST_CASE("a file that could not be loaded is an error, never started") {
+  std::vector<core::TestSpec> plan{spec("good"), spec("bad")};
+  plan[1].load_error = "/x/bad.test: no Exec key";
+  plan[1].argv.clear();
+  FakeRunner fake;
+  RecordingReporter reporter;
+  const auto summary = scheduler::Scheduler{fake, reporter, 2}.run(plan);
+  CHECK(fake.started == std::vector<std::string>{"good"});
+  CHECK(summary.failed == 1);
+  CHECK(summary.passed == 1);
+  CHECK(std::find(reporter.events.begin(), reporter.events.end(), "ERROR bad") !=
+        reporter.events.end());
+}
+
+TEST_CASE("outcomes are counted as gdtr counts them") {
+  std::vector<core::TestSpec> plan{spec("p"), spec("s"), spec("f"), spec("t"), spec("e")};
+  FakeRunner fake;
+  fake.outcomes = {{"s", core::Outcome::skip},
+                   {"f", core::Outcome::fail},
+                   {"t", core::Outcome::timeout},
+                   {"e", core::Outcome::error}};
+  RecordingReporter reporter;
+  const auto summary = scheduler::Scheduler{fake, reporter, 1}.run(plan);
+  CHECK(summary.passed == 1);
+  CHECK(summary.skipped == 1);
+  CHECK(summary.failed == 3);
+}
+
+TEST_CASE("an interruption ends the running tests and stops starting new ones") {
+  std::vector<core::TestSpec> plan;
+  for (int i = 0; i < 10; i++) {
+    plan.push_back(spec("t" + std::to_string(i)));
+  }
+  FakeRunner fake;
+  fake.interrupt_after = 3;
+  RecordingReporter reporter;
+  const auto summary = scheduler::Scheduler{fake, reporter, 2}.run(plan);
+  CHECK(fake.aborted);
+  CHECK(summary.interrupted_by == SIGINT);
+  CHECK_FALSE(summary.complete());
+  CHECK(summary.passed == 3);
+  CHECK(summary.failed == 2); // the two running when the signal came
+  CHECK(fake.started.size() == 5);
+  CHECK(reporter.events.back() == "done");
+}
