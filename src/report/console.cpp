@@ -132,10 +132,10 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
       start--;
     }
     if (start > 0 || tail.size() < result.output_bytes) {
-      print_line(fmt::format("  | ... (last {} lines of {} bytes of output{})",
-                             m_options.output_lines, result.output_bytes,
-                             result.log_file ? ", all of it in " + result.log_file->string()
-                                             : std::string{}));
+      // Not prefixed with "  | ": this line is ours, not the test's.
+      print_line(
+          fmt::format("  (output cut to its last lines; {} bytes in all{})", result.output_bytes,
+                      result.log_file ? ", whole in " + result.log_file->string() : std::string{}));
     }
     tail.remove_prefix(start);
     while (!tail.empty()) {

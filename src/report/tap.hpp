@@ -1,4 +1,5 @@
-// --tap: one TAP 14 document for the whole run, one test point per installed test.
+// --tap: one TAP document for the whole run, one test point per installed test. The version
+// line says 13, which both Perl's TAP::Parser and TAP 14 parsers accept.
 #pragma once
 
 #include "report/reporter.hpp"

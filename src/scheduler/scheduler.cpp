@@ -58,7 +58,11 @@ core::RunSummary Scheduler::run(const std::vector<core::TestSpec>& plan) {
     // Fill the free slots.
     while (next < order.size() && !exclusive_running) {
       const auto& spec = plan[order[next]];
+      if (spec.exclusive() ? running > 0 : running >= m_parallel) {
+        break;
+      }
       if (spec.load_error) {
+        // Reported in its turn, taking a slot like any test, so that output stays in order.
         core::TestResult result;
         result.outcome = core::Outcome::error;
         result.reason = *spec.load_error;
@@ -67,9 +71,6 @@ core::RunSummary Scheduler::run(const std::vector<core::TestSpec>& plan) {
         report_finished(runner::Finished{order[next], std::move(result)});
         next++;
         continue;
-      }
-      if (spec.exclusive() ? running > 0 : running >= m_parallel) {
-        break;
       }
       exclusive_running = spec.exclusive();
       m_reporter.test_started(spec);

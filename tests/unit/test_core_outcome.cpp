@@ -7,7 +7,9 @@
 using namespace ginsttest::core;
 
 namespace {
-constexpr int exited(int code) { return code << 8; }
+constexpr int exited(int code) {
+  return code << 8;
+}
 } // namespace
 
 TEST_CASE("exit statuses map to outcomes with gdtr's meaning") {

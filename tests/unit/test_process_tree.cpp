@@ -59,7 +59,9 @@ Spawned spawn(std::vector<std::string> argv, std::chrono::milliseconds grace = 5
   return s;
 }
 
-bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+bool alive(pid_t pid) {
+  return ::kill(pid, 0) == 0;
+}
 
 pid_t read_pid(const fs::path& file) {
   std::ifstream in{file};
@@ -71,8 +73,8 @@ pid_t read_pid(const fs::path& file) {
 } // namespace
 
 TEST_CASE("the test's exit status, cwd, environment, stdin and output reach the runner") {
-  auto s = spawn({"sh", "-c",
-                  "pwd; echo MARK=$MARK; ls -A; read x || echo stdin-eof; echo err >&2; exit 3"});
+  auto s = spawn(
+      {"sh", "-c", "pwd; echo MARK=$MARK; ls -A; read x || echo stdin-eof; echo err >&2; exit 3"});
   const auto out = s.read_all();
   s.tree->wait();
   const auto& status = s.tree->status();

@@ -102,15 +102,15 @@ TEST_CASE("never more than N tests at once, and every slot used") {
 }
 
 TEST_CASE("a session-exclusive test runs with nothing else running") {
-  std::vector<core::TestSpec> plan{spec("a"), spec("x1", true), spec("b"), spec("c"),
-                                   spec("x2", true), spec("d")};
+  std::vector<core::TestSpec> plan{spec("a"), spec("x1", true), spec("b"),
+                                   spec("c"), spec("x2", true), spec("d")};
   FakeRunner fake;
   RecordingReporter reporter;
   scheduler::Scheduler{fake, reporter, 4}.run(plan);
   REQUIRE(fake.started.size() == 6);
   for (const auto& set : fake.concurrent) {
-    const bool has_exclusive = std::any_of(set.begin(), set.end(),
-                                           [](const std::string& n) { return n[0] == 'x'; });
+    const bool has_exclusive =
+        std::any_of(set.begin(), set.end(), [](const std::string& n) { return n[0] == 'x'; });
     if (has_exclusive) {
       CHECK(set.size() == 1);
     }

@@ -1,0 +1,42 @@
+# shellcheck shell=bash disable=SC2153 # RUNNER and the others come from lib.sh
+# Shared by test_sigint.sh and test_sigterm.sh (sourced after lib.sh).
+#
+# interrupt_scenario SIGNAL STATUS: two tests are running (-p 2), each with a child and a
+# setsid daemon; SIGNAL to the runner must end them all, remove their temporary
+# directories, print an incomplete summary and exit with STATUS.
+interrupt_scenario() {
+    local sig=$1 want=$2 t runner rc=0
+    make_prog long "
+sleep 1000 & echo \$! > $SCRATCH/\$1-child.pid
+setsid sh -c \"echo \\\$\\\$ > $SCRATCH/\$1-daemon.pid; exec sleep 1000\" </dev/null >/dev/null 2>&1 &
+while [ ! -s $SCRATCH/\$1-daemon.pid ]; do sleep 0.05; done
+echo started > $SCRATCH/\$1.fifo
+exec sleep 1000"
+    for t in one two; do
+        mkfifo "$SCRATCH/$t.fifo"
+        make_test "grp/$t.test" session "$BIN/long $t"
+    done
+    make_test grp/pending.test session true
+    # A quick test too: depending on the random order it runs before the signal or never.
+
+    # The runner starts with SIGINT at its default, as when run from a terminal (bash
+    # would otherwise make a background job ignore it).
+    TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" -p 2 >"$OUT" 2>"$ERR" </dev/null &
+    runner=$!
+    for t in one two; do wait_fifo "$SCRATCH/$t.fifo"; done
+    kill "-$sig" "$runner"
+    # Bound the wait: a runner still there after 30 s is killed, failing below. (tail
+    # returns when the process exits; a watchdog job would outlive us and hold the pipes.)
+    timeout 30 tail -s 0.1 --pid="$runner" -f /dev/null || kill -KILL "$runner" 2>/dev/null || true
+    wait "$runner" || rc=$?
+
+    assert_eq "$rc" "$want" "exit status after SIG$sig"
+    grep -qE '^SUMMARY \(incomplete\): total=[0-9]+; passed=[0-9]+; skipped=0; failed=[0-9]+;' "$OUT" \
+        || fail "no 'SUMMARY (incomplete)' line"
+    assert_not_contains "$OUT" "SUMMARY: "
+    for t in one two; do
+        assert_pid_gone "$SCRATCH/$t-child.pid"
+        assert_pid_gone "$SCRATCH/$t-daemon.pid"
+    done
+    assert_tmp_clean
+}

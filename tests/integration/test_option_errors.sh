@@ -1,0 +1,24 @@
+#!/bin/bash
+# Bad command lines are runner errors: exit 1, a message on stderr, no test run.
+source "$(dirname "$0")/lib.sh"
+
+make_test grp/t.test session "touch $SCRATCH/ran"
+
+for args in --status=maybe --order=bogus --no-such-option -Z --timeout=abc --parallel=abc \
+    --kill-grace=abc --seed=abc --output-lines=abc; do
+    assert_exit 1 gtr -d "$TREE" "$args"
+    [[ -s $ERR ]] || fail "no message on stderr for $args"
+    assert_not_contains "$OUT" "Running test:"
+    [[ ! -e $SCRATCH/ran ]] || fail "a test ran despite $args"
+done
+# Valid values of the same options are accepted.
+for args in --status=yes --status=no --status=auto --order=random --order=name; do
+    assert_exit 0 gtr -d "$TREE" "$args"
+done
+
+assert_exit 0 gtr --version
+[[ -s $OUT ]] || fail "--version printed nothing"
+assert_exit 0 gtr --help
+assert_contains "$OUT" "--log-directory"
+assert_tmp_clean
+echo ok
