@@ -1,0 +1,40 @@
+#!/bin/bash
+# Installs what the build and the tests need (Debian 12, as root), builds the project twice
+# (a normal build and one with AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole
+# test suite in both. Ends with one line "N passed, N failed[, N skipped]" counted from meson's
+# own results. Exit status: 0 when nothing failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2046 # one package per word
+    apt-get install -y -q --no-install-recommends \
+        $(cat build-aux/build-deps.txt build-aux/test-deps.txt) </dev/null
+fi
+
+# A build directory is configured once, then reused.
+setup() {
+    local dir=$1
+    shift
+    if [[ -f $dir/build.ninja ]]; then
+        meson configure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@"
+    fi
+}
+
+setup _build
+setup _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+
+status=0
+meson test -C _build --print-errorlogs || status=1
+# Sanitizer findings must fail the test that triggered them.
+ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C _build-sanitize --print-errorlogs || status=1
+
+python3 build-aux/count-results.py _build/meson-logs/testlog.json \
+    _build-sanitize/meson-logs/testlog.json
+exit $status
