@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Benchmark ginsttest-runner against gnome-desktop-testing-runner (gdtr) and
+# against bench/spawn_loop.c, the per-test floor.  See bench/README.md.
+#
+# Usage: bench/run.sh [BUILD_DIR]      (default: _build in the source tree)
+#
+# Environment knobs (all optional):
+#   RUNS=5        hyperfine runs per command
+#   GDTR_RUNS=$RUNS  hyperfine runs for the set that includes gdtr (it is slow)
+#   WARMUP=1      hyperfine warm-up runs
+#   GDTR=path     gdtr binary (default: gnome-desktop-testing-runner on PATH)
+#   N_RUN=2000    tests in the tree used for wall-time figures
+#   N_SMALL=100   N_LARGE=10000   tree sizes for the list and RSS figures
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+srcroot=$(dirname "$here")
+
+build_dir=${1:-$srcroot/_build}
+if [[ ! -d $build_dir ]]; then
+    echo "run.sh: build directory '$build_dir' not found" >&2
+    exit 1
+fi
+build_dir=$(cd "$build_dir" && pwd)
+
+RUNS=${RUNS:-5}
+GDTR_RUNS=${GDTR_RUNS:-$RUNS}
+WARMUP=${WARMUP:-1}
+N_RUN=${N_RUN:-2000}
+N_SMALL=${N_SMALL:-100}
+N_LARGE=${N_LARGE:-10000}
+
+ours=$build_dir/src/ginsttest-runner
+floor=$build_dir/bench/spawn-loop
+for exe in "$ours" "$floor"; do
+    if [[ ! -x $exe ]]; then
+        echo "run.sh: $exe is missing; build with: ninja -C $build_dir" >&2
+        exit 1
+    fi
+done
+
+gdtr=${GDTR:-$(command -v gnome-desktop-testing-runner || true)}
+if [[ -n $gdtr && ! -x $gdtr ]]; then
+    gdtr=
+fi
+
+if ! command -v hyperfine >/dev/null; then
+    echo "run.sh: hyperfine is required (apt-get install hyperfine)" >&2
+    exit 1
+fi
+if [[ ! -x /usr/bin/time ]]; then
+    echo "run.sh: /usr/bin/time is required (apt-get install time)" >&2
+    exit 1
+fi
+if command -v python3 >/dev/null; then
+    json_tool=python3
+elif command -v jq >/dev/null; then
+    json_tool=jq
+else
+    echo "run.sh: python3 or jq is required to read hyperfine's JSON" >&2
+    exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ginsttest-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# Every runner (and the floor) makes its per-test directories here, so they
+# all hit the same file system.
+mkdir "$work/tmp"
+export TMPDIR=$work/tmp
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# make_tree DIR COUNT GROUPS: COUNT passing tests spread over GROUPS subdirs.
+make_tree() {
+    local dir=$1 count=$2 groups=$3 g i per
+    per=$(( (count + groups - 1) / groups ))
+    for (( g = 0; g < groups; g++ )); do
+        mkdir -p "$dir/installed-tests/group$g"
+    done
+    for (( i = 0; i < count; i++ )); do
+        g=$(( i / per ))
+        printf '[Test]\nType=session\nExec=/bin/true\n' \
+            > "$dir/installed-tests/group$g/test$i.test"
+    done
+}
+
+# Other work on the machine skews every figure; the report shows the load.
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log "building test trees in $work"
+make_tree "$work/run"   "$N_RUN"   4
+make_tree "$work/small" "$N_SMALL" 2
+make_tree "$work/large" "$N_LARGE" 10
+
+ours_args=(--order=name --status=no --quiet)
+gdtr_args=(--status=no --quiet)
+
+# Sanity: every runner passes the tree once before it is timed.
+"$ours" -d "$work/small" -p 1 "${ours_args[@]}" >/dev/null
+if [[ -n $gdtr ]]; then
+    "$gdtr" -d "$work/small" -p 1 "${gdtr_args[@]}" >/dev/null
+fi
+"$floor" 10
+
+# mean JSON INDEX: mean wall time in seconds of command INDEX.
+mean() {
+    if [[ $json_tool == python3 ]]; then
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
+    else
+        jq -r ".results[$2].mean" "$1"
+    fi
+}
+stddev() {
+    if [[ $json_tool == python3 ]]; then
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["stddev"] or 0)' "$1" "$2"
+    else
+        jq -r ".results[$2].stddev // 0" "$1"
+    fi
+}
+
+hf() {
+    # hyperfine without a shell in between: the figures are the programs'.
+    hyperfine --shell=none --style=basic --warmup "$WARMUP" "$@"
+}
+
+# --- 1. Wall time per test at -p 1: ours, gdtr, floor ----------------------
+j1=$work/p1.json
+log "wall time, $N_RUN tests, -p 1"
+cmds=(
+    -n "ginsttest-runner -p 1" "$ours -d $work/run -p 1 ${ours_args[*]}"
+    -n "spawn-loop $N_RUN"     "$floor $N_RUN"
+)
+if [[ -n $gdtr ]]; then
+    cmds+=(-n "gdtr -p 1" "$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
+    # gdtr is slow: GDTR_RUNS can lower the run count of this set.
+    p1_runs=$GDTR_RUNS
+else
+    p1_runs=$RUNS
+fi
+hf --runs "$p1_runs" --export-json "$j1" "${cmds[@]}"
+t_ours1=$(mean "$j1" 0); s_ours1=$(stddev "$j1" 0)
+t_floor1=$(mean "$j1" 1); s_floor1=$(stddev "$j1" 1)
+if [[ -n $gdtr ]]; then
+    t_gdtr1=$(mean "$j1" 2); s_gdtr1=$(stddev "$j1" 2)
+fi
+
+# --- 2. Parallel throughput: ours -p 2 vs -p 1 (floor -p 2 for reference) ---
+j2=$work/p2.json
+log "wall time, $N_RUN tests, -p 2 vs -p 1"
+hf --runs "$RUNS" --export-json "$j2" \
+    -n "ginsttest-runner -p 1" "$ours -d $work/run -p 1 ${ours_args[*]}" \
+    -n "ginsttest-runner -p 2" "$ours -d $work/run -p 2 ${ours_args[*]}" \
+    -n "spawn-loop $N_RUN"     "$floor $N_RUN" \
+    -n "spawn-loop $N_RUN 2"   "$floor $N_RUN 2"
+t_ours_p1=$(mean "$j2" 0); s_ours_p1=$(stddev "$j2" 0)
+t_ours_p2=$(mean "$j2" 1); s_ours_p2=$(stddev "$j2" 1)
+t_floor_p1=$(mean "$j2" 2); s_floor_p1=$(stddev "$j2" 2)
+t_floor2=$(mean "$j2" 3); s_floor2=$(stddev "$j2" 3)
+
+# --- 3. Listing N_LARGE tests ----------------------------------------------
+j3=$work/list.json
+log "--list, $N_LARGE tests"
+cmds=(-n "ginsttest-runner --list" "$ours -d $work/large --list")
+if [[ -n $gdtr ]]; then
+    cmds+=(-n "gdtr --list" "$gdtr -d $work/large --list")
+fi
+# Listing is quick and noisy: more runs and warm-ups.
+hyperfine --shell=none --style=basic --warmup 3 --runs "$(( RUNS * 4 ))" \
+    --export-json "$j3" "${cmds[@]}"
+t_list_ours=$(mean "$j3" 0)
+if [[ -n $gdtr ]]; then
+    t_list_gdtr=$(mean "$j3" 1)
+fi
+
+# --- 4. Peak RSS while running N_SMALL and N_LARGE tests -------------------
+# rss_kib TREE RUNNER ARGS...: peak RSS in KiB of the runner process itself.
+rss_kib() {
+    local tree=$1 out=$work/rss.txt
+    shift
+    /usr/bin/time -f %M -o "$out" "$@" -d "$tree" -p 1 >/dev/null
+    tail -n 1 "$out"
+}
+log "peak RSS, $N_SMALL and $N_LARGE tests (running)"
+rss_ours_small=$(rss_kib "$work/small" "$ours" "${ours_args[@]}")
+rss_ours_large=$(rss_kib "$work/large" "$ours" "${ours_args[@]}")
+if [[ -n $gdtr ]]; then
+    rss_gdtr_small=$(rss_kib "$work/small" "$gdtr" "${gdtr_args[@]}")
+    rss_gdtr_large=$(rss_kib "$work/large" "$gdtr" "${gdtr_args[@]}")
+fi
+
+# --- Report ----------------------------------------------------------------
+# calc EXPR: floating-point arithmetic.
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+ms_per_test() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.3f", t * 1000 / n }'; }
+# verdict VALUE OP GOAL: PASS or MISS.
+verdict() {
+    if awk -v v="$1" -v g="$3" "BEGIN { exit !(v $2 g) }"; then echo PASS; else echo MISS; fi
+}
+
+na=n/a
+row() { printf '  %-34s %12s %12s\n' "$@"; }
+goal_row() { printf '  %-34s %10s   %-10s %s\n' "$@"; }
+
+echo
+echo "ginsttest-runner benchmark ($(nproc) CPUs, $N_RUN tests of Exec=/bin/true)"
+echo "  load average at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  ours:  $ours"
+echo "  gdtr:  ${gdtr:-not installed}"
+echo "  floor: $floor"
+echo
+echo "Wall time per test at -p 1 (one hyperfine set; mean of runs, ms per test):"
+row "" "ms/test" "+- ms/test"
+row "ginsttest-runner -p 1" "$(ms_per_test "$t_ours1" "$N_RUN")" "$(ms_per_test "$s_ours1" "$N_RUN")"
+if [[ -n $gdtr ]]; then
+    row "gdtr -p 1" "$(ms_per_test "$t_gdtr1" "$N_RUN")" "$(ms_per_test "$s_gdtr1" "$N_RUN")"
+else
+    row "gdtr -p 1" "$na" "$na"
+fi
+row "spawn-loop (C floor)" "$(ms_per_test "$t_floor1" "$N_RUN")" "$(ms_per_test "$s_floor1" "$N_RUN")"
+echo
+echo "Parallel set (one hyperfine set; ms per test):"
+row "" "ms/test" "+- ms/test"
+row "ginsttest-runner -p 1" "$(ms_per_test "$t_ours_p1" "$N_RUN")" "$(ms_per_test "$s_ours_p1" "$N_RUN")"
+row "ginsttest-runner -p 2" "$(ms_per_test "$t_ours_p2" "$N_RUN")" "$(ms_per_test "$s_ours_p2" "$N_RUN")"
+row "spawn-loop" "$(ms_per_test "$t_floor_p1" "$N_RUN")" "$(ms_per_test "$s_floor_p1" "$N_RUN")"
+row "spawn-loop, 2 in parallel" "$(ms_per_test "$t_floor2" "$N_RUN")" "$(ms_per_test "$s_floor2" "$N_RUN")"
+echo
+echo "List $N_LARGE tests (ms):"
+row "ginsttest-runner --list" "$(calc "$t_list_ours * 1000")" ""
+if [[ -n $gdtr ]]; then
+    row "gdtr --list" "$(calc "$t_list_gdtr * 1000")" ""
+else
+    row "gdtr --list" "$na" ""
+fi
+echo
+echo "Peak RSS while running (KiB):"
+row "" "$N_SMALL tests" "$N_LARGE tests"
+row "ginsttest-runner" "$rss_ours_small" "$rss_ours_large"
+if [[ -n $gdtr ]]; then
+    row "gdtr" "$rss_gdtr_small" "$rss_gdtr_large"
+else
+    row "gdtr" "$na" "$na"
+fi
+echo
+echo "Goals:"
+goal_row "" "value" "goal" "verdict"
+
+r=$(calc "$t_ours1 / $t_floor1")
+goal_row "ours / C loop, -p 1" "$r" "<= 1.5" "$(verdict "$r" '<=' 1.5)"
+
+if [[ -n $gdtr ]]; then
+    r=$(calc "$t_ours1 / $t_gdtr1")
+    goal_row "ours / gdtr, -p 1" "$r" "<= 0.5" "$(verdict "$r" '<=' 0.5)"
+else
+    goal_row "ours / gdtr, -p 1" "$na" "<= 0.5" "$na"
+fi
+
+r=$(calc "$t_ours_p1 / $t_ours_p2")
+goal_row "throughput -p 2 / -p 1" "$r" ">= 1.8" "$(verdict "$r" '>=' 1.8)"
+
+if [[ -n $gdtr ]]; then
+    r=$(calc "$t_list_ours / $t_list_gdtr")
+    goal_row "list $N_LARGE, ours / gdtr" "$r" "<= 1.0" "$(verdict "$r" '<=' 1.0)"
+else
+    goal_row "list $N_LARGE, ours / gdtr" "$na" "<= 1.0" "$na"
+fi
+
+r=$(calc "$rss_ours_large / $rss_ours_small")
+goal_row "RSS $N_LARGE / $N_SMALL (ours)" "$r" "<= 1.2" "$(verdict "$r" '<=' 1.2)"
+
+echo
+echo "For reference: C loop throughput -p 2 / -p 1 = $(calc "$t_floor_p1 / $t_floor2")" \
+    "(same hyperfine set as ours -p 2 / -p 1)"
