@@ -9,6 +9,7 @@
 #include "discovery/scan.hpp"
 #include "discovery/select.hpp"
 #include "discovery/test_file.hpp"
+#include "process/spawner.hpp"
 #include "report/console.hpp"
 #include "report/journal.hpp"
 #include "report/tap.hpp"
@@ -35,11 +36,11 @@ int fail(std::string_view message) {
   return static_cast<int>(core::ExitCode::runner_error);
 }
 
-// The selected tests, each loaded from its file (a broken file gives a spec with load_error).
-util::Expected<std::vector<core::TestSpec>> find_tests(const core::Config& config) {
+// The installed tests whose names are selected, found but not yet read.
+util::Expected<discovery::Catalog> find_tests(const core::Config& config) {
   const char* xdg = std::getenv("XDG_DATA_DIRS");
   const auto data_dirs = discovery::data_dirs(config.data_dirs, xdg ? xdg : "", config.first_root);
-  const auto roots = discovery::installed_test_roots(data_dirs);
+  auto roots = discovery::installed_test_roots(data_dirs);
   if (roots.empty()) {
     std::string searched;
     for (const auto& dir : data_dirs) {
@@ -48,22 +49,18 @@ util::Expected<std::vector<core::TestSpec>> find_tests(const core::Config& confi
     return util::unexpected(fmt::format("no installed-tests directory found (looked for {})",
                                         searched.empty() ? "nothing" : searched));
   }
-  std::vector<std::string> warnings;
-  const auto files = discovery::scan(roots, warnings);
-  for (const auto& warning : warnings) {
-    fmt::print(stderr, "ginsttest-runner: warning: cannot read {}\n", warning);
-  }
   auto selector = discovery::Selector::create(config.prefixes, config.excludes);
   if (!selector) {
     return util::unexpected(selector.error().what);
   }
-  std::vector<core::TestSpec> tests;
-  for (const auto& file : files) {
-    if (selector->selects(file.name)) {
-      tests.push_back(discovery::load_test_file(file));
-    }
+  std::vector<std::string> warnings;
+  auto catalog = discovery::scan(std::move(roots), warnings);
+  for (const auto& warning : warnings) {
+    fmt::print(stderr, "ginsttest-runner: warning: cannot read {}\n", warning);
   }
-  return tests;
+  std::erase_if(catalog.files,
+                [&](const discovery::TestFile& file) { return !selector->selects(file.name); });
+  return catalog;
 }
 
 util::Status make_directory(const std::optional<std::filesystem::path>& dir, const char* option) {
@@ -98,26 +95,36 @@ int run(int argc, char** argv) {
     return 0;
   }
 
-  // Child exits, Ctrl-C and SIGTERM reach the runner through a signalfd, so block them before
-  // the first child exists; a closed pipe must not kill the runner mid-report.
+  // Ctrl-C and SIGTERM reach the runner through a signalfd, so block them before the first
+  // child exists; a closed pipe must not kill the runner mid-report.
   sigset_t handled;
   sigemptyset(&handled);
-  sigaddset(&handled, SIGCHLD);
   sigaddset(&handled, SIGINT);
   sigaddset(&handled, SIGTERM);
   sigprocmask(SIG_BLOCK, &handled, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  // Find the tests: roots, .test files, prefixes and exclusions.
-  auto tests = find_tests(config);
-  if (!tests) {
-    return fail(tests.error().what);
+  // Fork the process that starts the tests now, while the runner is small and cheap to copy.
+  auto spawner = process::Spawner::start();
+  if (!spawner) {
+    return fail(spawner.error().what);
   }
+
+  // Find the tests: roots, .test files, prefixes and exclusions.
+  auto catalog = find_tests(config);
+  if (!catalog) {
+    return fail(catalog.error().what);
+  }
+  auto& plan = catalog->files;
 
   // --list prints "NAME (ROOT)" in gdtr's order and runs nothing.
   if (config.list) {
-    discovery::sort_for_listing(*tests);
-    for (const auto& test : *tests) {
+    std::vector<core::TestSpec> listed;
+    for (const auto& file : plan) {
+      listed.push_back(discovery::load_test_file(catalog->locate(file)));
+    }
+    discovery::sort_for_listing(listed);
+    for (const auto& test : listed) {
       fmt::print("{} ({})\n", test.name, test.root.string());
     }
     return 0;
@@ -127,9 +134,9 @@ int run(int argc, char** argv) {
   std::optional<std::uint64_t> seed;
   if (config.order == core::Order::random) {
     seed = config.seed.value_or(discovery::random_seed());
-    discovery::shuffle(*tests, *seed);
+    discovery::shuffle(plan, *seed);
   } else {
-    discovery::sort_by_name(*tests);
+    discovery::sort_by_name(plan);
   }
 
   for (auto [dir, option] : {std::pair{&config.log_directory, "--log-directory"},
@@ -165,13 +172,16 @@ int run(int argc, char** argv) {
   options.report_directory = config.report_directory;
   options.temp_base = g_get_tmp_dir();
   options.base_env = runner::current_environment();
-  auto process_runner = runner::ProcessRunner::create(std::move(options));
+  auto process_runner = runner::ProcessRunner::create(std::move(options), *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);
   }
-  reporters.run_started(report::RunInfo{tests->size(), config.parallel, seed});
+  reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
   scheduler::Scheduler scheduler{**process_runner, reporters, config.parallel};
-  const core::RunSummary summary = scheduler.run(*tests);
+  // Each .test file is read when its turn comes: memory does not grow with the plan.
+  const core::RunSummary summary = scheduler.run(plan.size(), [&](std::size_t index) {
+    return discovery::load_test_file(catalog->locate(plan[index]));
+  });
 
   // Map the outcome to gdtr's exit codes (128+N after a signal).
   if (summary.interrupted_by) {

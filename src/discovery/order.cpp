@@ -36,16 +36,16 @@ std::uint64_t random_seed() {
   return seed % 1000000000ULL;
 }
 
-void shuffle(std::vector<core::TestSpec>& tests, std::uint64_t seed) {
+void shuffle(std::vector<TestFile>& tests, std::uint64_t seed) {
   std::uint64_t state = seed;
   for (std::size_t i = tests.size(); i > 1; i--) {
     std::swap(tests[i - 1], tests[below(state, i)]);
   }
 }
 
-void sort_by_name(std::vector<core::TestSpec>& tests) {
+void sort_by_name(std::vector<TestFile>& tests) {
   std::sort(tests.begin(), tests.end(),
-            [](const core::TestSpec& a, const core::TestSpec& b) { return a.name < b.name; });
+            [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
 }
 
 void sort_for_listing(std::vector<core::TestSpec>& tests) {

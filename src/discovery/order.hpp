@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/test_spec.hpp"
+#include "discovery/scan.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -13,10 +14,10 @@ std::uint64_t random_seed();
 
 // Shuffles `tests` with a generator of our own (splitmix64 + Fisher-Yates), so that the same
 // seed gives the same order on every machine and with every standard library.
-void shuffle(std::vector<core::TestSpec>& tests, std::uint64_t seed);
+void shuffle(std::vector<TestFile>& tests, std::uint64_t seed);
 
 // Sorts by name.
-void sort_by_name(std::vector<core::TestSpec>& tests);
+void sort_by_name(std::vector<TestFile>& tests);
 
 // gdtr's --list order: session tests first, then session-exclusive ones, each by name.
 void sort_for_listing(std::vector<core::TestSpec>& tests);

@@ -22,7 +22,7 @@ struct DirCloser {
 };
 
 struct Walker {
-  const std::filesystem::path& root;
+  std::uint32_t root;
   std::vector<TestFile>& found;
   std::vector<std::string>& warnings;
   std::set<std::pair<dev_t, ino_t>> visited; // guards against symlink loops
@@ -65,7 +65,7 @@ struct Walker {
       if (is_dir) {
         walk(dir / name, child_rel);
       } else {
-        found.push_back(TestFile{child_rel, dir / name, root});
+        found.push_back(TestFile{child_rel, root});
       }
     }
   }
@@ -73,24 +73,24 @@ struct Walker {
 
 } // namespace
 
-std::vector<TestFile> scan(const std::vector<std::filesystem::path>& roots,
-                           std::vector<std::string>& warnings) {
-  std::vector<TestFile> all;
+Catalog scan(std::vector<std::filesystem::path> roots, std::vector<std::string>& warnings) {
+  Catalog catalog;
+  catalog.roots = std::move(roots);
   std::unordered_set<std::string> seen;
-  for (const auto& root : roots) {
+  for (std::uint32_t index = 0; index < catalog.roots.size(); index++) {
     std::vector<TestFile> found;
-    Walker walker{root, found, warnings, {}};
-    walker.walk(root, "");
+    Walker walker{index, found, warnings, {}};
+    walker.walk(catalog.roots[index], "");
     for (auto& test : found) {
       // The first root that has a name wins, as with $XDG_DATA_DIRS elsewhere.
       if (seen.insert(test.name).second) {
-        all.push_back(std::move(test));
+        catalog.files.push_back(std::move(test));
       }
     }
   }
-  std::sort(all.begin(), all.end(),
+  std::sort(catalog.files.begin(), catalog.files.end(),
             [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
-  return all;
+  return catalog;
 }
 
 } // namespace ginsttest::discovery

@@ -68,7 +68,7 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   return {};
 }
 
-core::TestSpec base_spec(const TestFile& file) {
+core::TestSpec base_spec(const TestLocation& file) {
   core::TestSpec spec;
   spec.name = file.name;
   spec.file = file.file;
@@ -78,7 +78,7 @@ core::TestSpec base_spec(const TestFile& file) {
 
 } // namespace
 
-core::TestSpec parse_test_file(const TestFile& file, std::string_view contents) {
+core::TestSpec parse_test_file(const TestLocation& file, std::string_view contents) {
   core::TestSpec spec = base_spec(file);
   util::GKeyFilePtr kf{g_key_file_new()};
   util::GErrorOut error;
@@ -96,7 +96,7 @@ core::TestSpec parse_test_file(const TestFile& file, std::string_view contents) 
   return spec;
 }
 
-core::TestSpec load_test_file(const TestFile& file) {
+core::TestSpec load_test_file(const TestLocation& file) {
   gchar* raw = nullptr;
   gsize length = 0;
   util::GErrorOut error;

@@ -69,21 +69,23 @@ std::string seconds_text(std::chrono::seconds s) {
 
 } // namespace
 
-util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunnerOptions options) {
+util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunnerOptions options,
+                                                                     process::Spawner& spawner) {
   sigset_t set;
   ::sigemptyset(&set);
-  ::sigaddset(&set, SIGCHLD);
   ::sigaddset(&set, SIGINT);
   ::sigaddset(&set, SIGTERM);
   util::Fd signals{::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)};
   if (!signals) {
     return util::unexpected(fmt::format("signalfd: {}", util::errno_text(errno)));
   }
-  return std::unique_ptr<ProcessRunner>{new ProcessRunner(std::move(options), std::move(signals))};
+  return std::unique_ptr<ProcessRunner>{
+      new ProcessRunner(std::move(options), spawner, std::move(signals))};
 }
 
-ProcessRunner::ProcessRunner(ProcessRunnerOptions options, util::Fd signals)
-    : m_options(std::move(options)), m_signals(std::move(signals)) {}
+ProcessRunner::ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner,
+                             util::Fd signals)
+    : m_options(std::move(options)), m_spawner(spawner), m_signals(std::move(signals)) {}
 
 ProcessRunner::~ProcessRunner() {
   // Trees end their processes in their destructors; do it for all of them at once first.
@@ -148,7 +150,7 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   request.kill_grace = m_options.kill_grace;
   test->program = request.program;
 
-  auto tree = process::Tree::spawn(request);
+  auto tree = process::Tree::spawn(m_spawner, request);
   if (!tree) {
     return fail_to_start(tree.error().what);
   }
@@ -190,15 +192,13 @@ std::vector<Finished> ProcessRunner::abort(int signo) {
 }
 
 int ProcessRunner::poll_once() {
+  // [0] signals, then per test its report pipe and, while open, its output pipe.
   std::vector<pollfd> fds;
   fds.push_back(pollfd{m_signals.get(), POLLIN, 0});
-  std::vector<Running*> owners;
   std::optional<Clock::time_point> next_deadline;
   for (auto& test : m_running) {
-    if (test->output) {
-      fds.push_back(pollfd{test->output.get(), POLLIN, 0});
-      owners.push_back(test.get());
-    }
+    fds.push_back(pollfd{test->tree->report_fd(), POLLIN, 0});
+    fds.push_back(pollfd{test->output ? test->output.get() : -1, POLLIN, 0});
     if (test->deadline && (!next_deadline || *test->deadline < *next_deadline)) {
       next_deadline = test->deadline;
     }
@@ -218,19 +218,19 @@ int ProcessRunner::poll_once() {
     throw std::runtime_error(fmt::format("ppoll: {}", util::errno_text(errno)));
   }
 
-  for (std::size_t i = 1; ready > 0 && i < fds.size(); i++) {
-    if (fds[i].revents != 0) {
-      drain(owners[i - 1]->output, owners[i - 1]->capture);
+  bool any_report = false;
+  for (std::size_t i = 0; ready > 0 && i < m_running.size(); i++) {
+    Running& test = *m_running[i];
+    if (fds[2 + 2 * i].revents != 0) {
+      drain(test.output, test.capture);
     }
+    any_report = any_report || fds[1 + 2 * i].revents != 0;
   }
 
   int stop_signal = 0;
-  bool child_exited = false;
   signalfd_siginfo info{};
   while (::read(m_signals.get(), &info, sizeof info) == sizeof info) {
-    if (info.ssi_signo == SIGCHLD) {
-      child_exited = true;
-    } else if (stop_signal == 0) {
+    if (stop_signal == 0) {
       stop_signal = static_cast<int>(info.ssi_signo);
     }
   }
@@ -243,17 +243,17 @@ int ProcessRunner::poll_once() {
       test->tree->terminate();
     }
   }
-  if (child_exited) {
-    reap_finished();
+  if (any_report) {
+    collect_finished();
   }
   return stop_signal;
 }
 
-void ProcessRunner::reap_finished() {
+void ProcessRunner::collect_finished() {
   auto it = m_running.begin();
   while (it != m_running.end()) {
     Running& test = **it;
-    if (!test.tree->try_reap()) {
+    if (!test.tree->read_reports()) {
       ++it;
       continue;
     }
@@ -266,7 +266,8 @@ core::TestResult ProcessRunner::finish(Running& test) {
   core::TestResult result;
   result.started = test.started_wall;
   result.duration = Clock::now() - test.started_mono;
-  // Every process of the test is gone, so this reaches end of file unless something escaped.
+  // Every process of the test is gone, so this reaches end of file unless something escaped
+  // (then the output is cut here rather than waiting for it).
   drain(test.output, test.capture);
   test.output.reset();
 

@@ -1,6 +1,7 @@
 // The real Runner: each test in a fresh temporary directory, as a process tree under a monitor.
 #pragma once
 
+#include "process/spawner.hpp"
 #include "runner/environment.hpp"
 #include "runner/runner.hpp"
 #include "util/expected.hpp"
@@ -26,9 +27,10 @@ struct ProcessRunnerOptions {
 
 class ProcessRunner final : public Runner {
 public:
-  // SIGCHLD, SIGINT and SIGTERM must already be blocked in the calling thread: the runner
-  // receives them through a signalfd.
-  static util::Expected<std::unique_ptr<ProcessRunner>> create(ProcessRunnerOptions options);
+  // SIGINT and SIGTERM must already be blocked in the calling thread: the runner receives them
+  // through a signalfd. Tests are started through `spawner`, which must outlive the runner.
+  static util::Expected<std::unique_ptr<ProcessRunner>> create(ProcessRunnerOptions options,
+                                                               process::Spawner& spawner);
   ~ProcessRunner() override;
 
   // `spec` must outlive the test's run.
@@ -39,14 +41,15 @@ public:
   struct Running; // one started test; defined in the .cpp
 
 private:
-  ProcessRunner(ProcessRunnerOptions options, util::Fd signals);
+  ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner, util::Fd signals);
   // Waits for one batch of events (signals, output, deadlines); returns a signal number when the
   // runner was asked to stop, else 0.
   int poll_once();
-  void reap_finished();
+  void collect_finished();
   core::TestResult finish(Running& test);
 
   ProcessRunnerOptions m_options;
+  process::Spawner& m_spawner;
   util::Fd m_signals;
   std::vector<std::unique_ptr<Running>> m_running;
   std::deque<Finished> m_done;

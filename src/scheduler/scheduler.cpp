@@ -2,8 +2,9 @@
 
 #include <sys/resource.h>
 
-#include <algorithm>
-#include <type_traits>
+#include <deque>
+#include <map>
+#include <utility>
 
 namespace ginsttest::scheduler {
 namespace {
@@ -31,71 +32,76 @@ void add_child_usage(core::RunSummary& summary) {
 
 } // namespace
 
-std::vector<std::size_t> start_order(const std::vector<core::TestSpec>& plan) {
-  std::vector<std::size_t> order(plan.size());
-  for (std::size_t i = 0; i < plan.size(); i++) {
-    order[i] = i;
-  }
-  std::stable_partition(order.begin(), order.end(),
-                        [&](std::size_t i) { return !plan[i].exclusive(); });
-  return order;
-}
-
-core::RunSummary Scheduler::run(const std::vector<core::TestSpec>& plan) {
+core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
   core::RunSummary summary;
-  summary.total = plan.size();
-  const auto order = start_order(plan);
+  summary.total = count_of_tests;
+  // Specs of the running tests (the runner keeps pointers to them: map nodes do not move) and of
+  // the exclusive tests put off until the session tests have all started.
+  std::map<std::size_t, core::TestSpec> running;
+  std::deque<std::pair<std::size_t, core::TestSpec>> exclusive_queue;
   std::size_t next = 0;
-  std::size_t running = 0;
   bool exclusive_running = false;
 
-  auto report_finished = [&](const runner::Finished& done) {
-    count(summary, done.result);
-    m_reporter.test_finished(plan[done.id], done.result);
+  auto finish = [&](const core::TestSpec& spec, const core::TestResult& result) {
+    count(summary, result);
+    m_reporter.test_finished(spec, result);
+  };
+  auto start = [&](std::size_t id, core::TestSpec spec) {
+    exclusive_running = spec.exclusive();
+    const auto& placed = running.emplace(id, std::move(spec)).first->second;
+    m_reporter.test_started(placed);
+    m_runner.start(id, placed);
   };
 
-  while (next < order.size() || running > 0) {
-    // Fill the free slots.
-    while (next < order.size() && !exclusive_running) {
-      const auto& spec = plan[order[next]];
-      if (spec.exclusive() ? running > 0 : running >= m_parallel) {
+  while (true) {
+    // Fill the free slots: session tests in plan order, then exclusive ones alone.
+    while (!exclusive_running) {
+      if (next < count_of_tests) {
+        if (running.size() >= m_parallel) {
+          break;
+        }
+        const std::size_t id = next++;
+        core::TestSpec spec = load(id);
+        if (spec.load_error) {
+          // Reported in its turn, taking a slot like any test, so that output stays in order.
+          core::TestResult result;
+          result.outcome = core::Outcome::error;
+          result.reason = *spec.load_error;
+          result.started = std::chrono::system_clock::now();
+          m_reporter.test_started(spec);
+          finish(spec, result);
+        } else if (spec.exclusive()) {
+          exclusive_queue.emplace_back(id, std::move(spec));
+        } else {
+          start(id, std::move(spec));
+        }
+      } else if (!exclusive_queue.empty() && running.empty()) {
+        auto [id, spec] = std::move(exclusive_queue.front());
+        exclusive_queue.pop_front();
+        start(id, std::move(spec));
+      } else {
         break;
       }
-      if (spec.load_error) {
-        // Reported in its turn, taking a slot like any test, so that output stays in order.
-        core::TestResult result;
-        result.outcome = core::Outcome::error;
-        result.reason = *spec.load_error;
-        result.started = std::chrono::system_clock::now();
-        m_reporter.test_started(spec);
-        report_finished(runner::Finished{order[next], std::move(result)});
-        next++;
-        continue;
-      }
-      exclusive_running = spec.exclusive();
-      m_reporter.test_started(spec);
-      m_runner.start(order[next], spec);
-      running++;
-      next++;
     }
-    if (running == 0) {
-      continue;
+    if (running.empty()) {
+      break; // nothing running and nothing left to start
     }
 
     auto event = m_runner.wait();
     if (auto* interrupted = std::get_if<runner::Interrupted>(&event)) {
       summary.interrupted_by = interrupted->signo;
       for (auto& done : m_runner.abort(interrupted->signo)) {
-        report_finished(done);
+        finish(running.at(done.id), done.result);
+        running.erase(done.id);
       }
       break;
     }
     auto& done = std::get<runner::Finished>(event);
-    running--;
-    if (plan[done.id].exclusive()) {
+    auto node = running.extract(done.id);
+    if (node.mapped().exclusive()) {
       exclusive_running = false;
     }
-    report_finished(done);
+    finish(node.mapped(), done.result);
   }
 
   add_child_usage(summary);

@@ -6,9 +6,14 @@
 #include "report/reporter.hpp"
 #include "runner/runner.hpp"
 
-#include <vector>
+#include <cstddef>
+#include <functional>
 
 namespace ginsttest::scheduler {
+
+// Gives the spec of test `index` of the plan. Called once per test, when its turn comes, so that
+// only the tests running (and the exclusive ones waiting) are held in memory.
+using SpecLoader = std::function<core::TestSpec(std::size_t index)>;
 
 class Scheduler {
 public:
@@ -16,19 +21,16 @@ public:
   Scheduler(runner::Runner& runner, report::Reporter& reporter, unsigned parallel)
       : m_runner(runner), m_reporter(reporter), m_parallel(parallel < 1 ? 1 : parallel) {}
 
-  // Runs every test of `plan` in its order, except that session-exclusive tests wait until the
-  // session tests are done (then run one by one), so the parallel slots never idle for them.
-  // Tests whose file could not be loaded are reported as errors without being started. Returns
-  // the totals; after SIGINT/SIGTERM the running tests are ended and the summary says so.
-  core::RunSummary run(const std::vector<core::TestSpec>& plan);
+  // Runs tests 0..count-1 in that order, except that session-exclusive tests wait until every
+  // session test has been started and then run one at a time, so the slots never idle for them.
+  // A test whose file could not be loaded is reported as an error in its turn, without being
+  // started. After SIGINT/SIGTERM the running tests are ended and the summary says so.
+  core::RunSummary run(std::size_t count, const SpecLoader& load);
 
 private:
   runner::Runner& m_runner;
   report::Reporter& m_reporter;
   unsigned m_parallel;
 };
-
-// The order tests are started in: `plan`'s order, session tests before session-exclusive ones.
-std::vector<std::size_t> start_order(const std::vector<core::TestSpec>& plan);
 
 } // namespace ginsttest::scheduler

@@ -9,17 +9,15 @@ using namespace ginsttest;
 
 namespace {
 
-std::vector<core::TestSpec> specs(int n) {
-  std::vector<core::TestSpec> out;
+std::vector<discovery::TestFile> specs(int n) {
+  std::vector<discovery::TestFile> out;
   for (int i = 0; i < n; i++) {
-    core::TestSpec spec;
-    spec.name = "t" + std::to_string(100 + i);
-    out.push_back(spec);
+    out.push_back({"t" + std::to_string(100 + i), 0});
   }
   return out;
 }
 
-std::vector<std::string> names(const std::vector<core::TestSpec>& tests) {
+template <typename T> std::vector<std::string> names(const std::vector<T>& tests) {
   std::vector<std::string> out;
   for (const auto& t : tests) {
     out.push_back(t.name);

@@ -64,12 +64,13 @@ TEST_CASE("scan recurses, keeps only *.test files, sorts, and the first root win
   fs::create_directory_symlink(r1 / "glib", r1 / "glib/deep/loop");
 
   std::vector<std::string> warnings;
-  const auto files = discovery::scan({r1, r2}, warnings);
+  const auto catalog = discovery::scan({r1, r2}, warnings);
+  const auto& files = catalog.files;
   CHECK(names(files) == std::vector<std::string>{"glib/a.test", "glib/b.test",
                                                  "glib/deep/er/c.test", "glib/dir.test/d.test"});
-  CHECK(files[0].root == r2);
-  CHECK(files[1].root == r1);
-  CHECK(files[1].file == r1 / "glib/b.test");
+  CHECK(catalog.locate(files[0]).root == r2);
+  CHECK(catalog.locate(files[1]).root == r1);
+  CHECK(catalog.locate(files[1]).file == r1 / "glib/b.test");
   CHECK(warnings.empty());
 }
 
@@ -84,7 +85,7 @@ TEST_CASE("an unreadable directory is a warning, not the end of the scan") {
   fs::create_directories(root / "closed");
   fs::permissions(root / "closed", fs::perms::none);
   std::vector<std::string> warnings;
-  const auto files = discovery::scan({root}, warnings);
-  CHECK(names(files) == std::vector<std::string>{"ok/a.test"});
+  const auto catalog = discovery::scan({root}, warnings);
+  CHECK(names(catalog.files) == std::vector<std::string>{"ok/a.test"});
   CHECK(warnings.size() == 1);
 }

@@ -37,6 +37,12 @@ struct Spawned {
   }
 };
 
+process::Spawner& spawner() {
+  static auto instance = process::Spawner::start();
+  REQUIRE(instance);
+  return *instance;
+}
+
 Spawned spawn(std::vector<std::string> argv, std::chrono::milliseconds grace = 5000ms) {
   Spawned s;
   auto dir = util::TempDir::create(fs::temp_directory_path(), "tree");
@@ -51,7 +57,7 @@ Spawned spawn(std::vector<std::string> argv, std::chrono::milliseconds grace = 5
   request.cwd = s.dir.path();
   request.output_fd = pipe.write.get();
   request.kill_grace = grace;
-  auto tree = process::Tree::spawn(request);
+  auto tree = process::Tree::spawn(spawner(), request);
   REQUIRE(tree);
   s.tree.emplace(std::move(*tree));
   pipe.write.reset();

@@ -75,6 +75,18 @@ public:
   void run_finished(const core::RunSummary&) override { events.push_back("done"); }
 };
 
+// Runs `plan` through the scheduler, loading each spec from it when asked.
+core::RunSummary run(FakeRunner& fake, report::Reporter& reporter, unsigned parallel,
+                     const std::vector<core::TestSpec>& plan,
+                     std::vector<std::size_t>* loads = nullptr) {
+  return scheduler::Scheduler{fake, reporter, parallel}.run(plan.size(), [&](std::size_t i) {
+    if (loads) {
+      loads->push_back(i);
+    }
+    return plan[i];
+  });
+}
+
 core::TestSpec spec(std::string name, bool exclusive = false) {
   core::TestSpec s;
   s.name = std::move(name);
@@ -92,7 +104,7 @@ TEST_CASE("never more than N tests at once, and every slot used") {
   }
   FakeRunner fake;
   RecordingReporter reporter;
-  const auto summary = scheduler::Scheduler{fake, reporter, 3}.run(plan);
+  const auto summary = run(fake, reporter, 3, plan);
   CHECK(fake.max_running == 3);
   CHECK(fake.started.size() == 10);
   CHECK(summary.total == 10);
@@ -106,7 +118,7 @@ TEST_CASE("a session-exclusive test runs with nothing else running") {
                                    spec("c"), spec("x2", true), spec("d")};
   FakeRunner fake;
   RecordingReporter reporter;
-  scheduler::Scheduler{fake, reporter, 4}.run(plan);
+  run(fake, reporter, 4, plan);
   REQUIRE(fake.started.size() == 6);
   for (const auto& set : fake.concurrent) {
     const bool has_exclusive =
@@ -120,9 +132,30 @@ TEST_CASE("a session-exclusive test runs with nothing else running") {
   CHECK(fake.max_running == 4);
 }
 
-TEST_CASE("start order keeps the plan's order within each kind") {
+TEST_CASE("start order keeps the plan's order within each kind; each spec is loaded once") {
   std::vector<core::TestSpec> plan{spec("x", true), spec("b"), spec("y", true), spec("a")};
-  CHECK(scheduler::start_order(plan) == std::vector<std::size_t>{1, 3, 0, 2});
+  FakeRunner fake;
+  RecordingReporter reporter;
+  std::vector<std::size_t> loads;
+  run(fake, reporter, 1, plan, &loads);
+  CHECK(fake.started == std::vector<std::string>{"b", "a", "x", "y"});
+  CHECK(loads == std::vector<std::size_t>{0, 1, 2, 3});
+}
+
+TEST_CASE("specs are loaded when their turn comes, not all at once") {
+  std::vector<core::TestSpec> plan{spec("a"), spec("b"), spec("c"), spec("d")};
+  FakeRunner fake;
+  RecordingReporter reporter;
+  std::vector<std::size_t> loads;
+  // Record how many specs had been loaded when each test started.
+  struct Counting final : report::Reporter {
+    std::vector<std::size_t>& loads;
+    std::vector<std::size_t> loaded_at_start;
+    explicit Counting(std::vector<std::size_t>& l) : loads(l) {}
+    void test_started(const core::TestSpec&) override { loaded_at_start.push_back(loads.size()); }
+  } counting{loads};
+  run(fake, counting, 2, plan, &loads);
+  CHECK(counting.loaded_at_start == std::vector<std::size_t>{1, 2, 3, 4});
 }
 
 TEST_CASE("a file that could not be loaded is an error, never started") {
@@ -131,7 +164,7 @@ TEST_CASE("a file that could not be loaded is an error, never started") {
   plan[1].argv.clear();
   FakeRunner fake;
   RecordingReporter reporter;
-  const auto summary = scheduler::Scheduler{fake, reporter, 2}.run(plan);
+  const auto summary = run(fake, reporter, 2, plan);
   CHECK(fake.started == std::vector<std::string>{"good"});
   CHECK(summary.failed == 1);
   CHECK(summary.passed == 1);
@@ -147,7 +180,7 @@ TEST_CASE("outcomes are counted as gdtr counts them") {
                    {"t", core::Outcome::timeout},
                    {"e", core::Outcome::error}};
   RecordingReporter reporter;
-  const auto summary = scheduler::Scheduler{fake, reporter, 1}.run(plan);
+  const auto summary = run(fake, reporter, 1, plan);
   CHECK(summary.passed == 1);
   CHECK(summary.skipped == 1);
   CHECK(summary.failed == 3);
@@ -161,7 +194,7 @@ TEST_CASE("an interruption ends the running tests and stops starting new ones") 
   FakeRunner fake;
   fake.interrupt_after = 3;
   RecordingReporter reporter;
-  const auto summary = scheduler::Scheduler{fake, reporter, 2}.run(plan);
+  const auto summary = run(fake, reporter, 2, plan);
   CHECK(fake.aborted);
   CHECK(summary.interrupted_by == SIGINT);
   CHECK_FALSE(summary.complete());

@@ -1,0 +1,316 @@
+#include "process/monitor.hpp"
+
+#include "process/protocol.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ginsttest::process {
+
+const char* step_name(SetupStep step) {
+  switch (step) {
+  case SetupStep::session:
+    return "setsid";
+  case SetupStep::fds:
+    return "setting up stdin/stdout/stderr";
+  case SetupStep::chdir:
+    return "chdir";
+  case SetupStep::spawn_attributes:
+    return "posix_spawn attributes";
+  case SetupStep::none:
+    break;
+  }
+  return "setup";
+}
+
+namespace {
+
+void send(int fd, ReportKind kind, SetupStep step, int value) noexcept {
+  const Report report{kind, step, value};
+  ssize_t n;
+  do {
+    n = ::write(fd, &report, sizeof report);
+  } while (n < 0 && errno == EINTR);
+}
+
+std::int64_t now_ns() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+// A snapshot of the process table, static so that the monitor allocates nothing.
+constexpr std::size_t max_procs = 65536;
+struct ProcEntry {
+  pid_t pid;
+  pid_t ppid;
+};
+ProcEntry g_procs[max_procs];
+pid_t g_marked[max_procs];
+char g_dents[32768];
+
+// Parses a decimal pid; -1 if `s` is not one.
+pid_t parse_pid(const char* s) noexcept {
+  if (*s < '0' || *s > '9') {
+    return -1;
+  }
+  long value = 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || value > 100000000) {
+      return -1;
+    }
+    value = value * 10 + (*s - '0');
+  }
+  return static_cast<pid_t>(value);
+}
+
+// The parent pid from /proc/PID/stat, or -1.
+pid_t read_ppid(int proc_fd, const char* pid_name) noexcept {
+  char path[64];
+  std::size_t len = 0;
+  for (const char* p = pid_name; *p && len < 40; p++) {
+    path[len++] = *p;
+  }
+  for (char c : "/stat") {
+    path[len++] = c;
+  }
+  const int fd = ::openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return -1;
+  }
+  char buf[512];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) {
+    return -1;
+  }
+  buf[n] = '\0';
+  // "pid (comm) S ppid ...": comm may hold anything, so look for the last ')'.
+  const char* close_paren = nullptr;
+  for (ssize_t i = 0; i < n; i++) {
+    if (buf[i] == ')') {
+      close_paren = buf + i;
+    }
+  }
+  if (!close_paren || close_paren + 4 >= buf + n) {
+    return -1;
+  }
+  long value = 0;
+  for (const char* p = close_paren + 4; *p >= '0' && *p <= '9'; p++) { // skip ") S "
+    value = value * 10 + (*p - '0');
+  }
+  return static_cast<pid_t>(value);
+}
+
+// Sends `sig` to every descendant of this process; returns how many there were.
+int signal_descendants(int sig) noexcept {
+  const int proc_fd = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc_fd < 0) {
+    return 0;
+  }
+  std::size_t count = 0;
+  while (true) {
+    const long n = ::syscall(SYS_getdents64, proc_fd, g_dents, sizeof g_dents);
+    if (n <= 0) {
+      break;
+    }
+    for (long off = 0; off < n;) {
+      // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
+      unsigned short reclen;
+      std::memcpy(&reclen, g_dents + off + 16, sizeof reclen);
+      const char* name = g_dents + off + 19;
+      off += reclen;
+      const pid_t pid = parse_pid(name);
+      if (pid <= 0 || count >= max_procs) {
+        continue;
+      }
+      const pid_t ppid = read_ppid(proc_fd, name);
+      if (ppid > 0) {
+        g_procs[count++] = ProcEntry{pid, ppid};
+      }
+    }
+  }
+  ::close(proc_fd);
+
+  // Mark descendants in passes: a process is one if its parent is us or already marked.
+  // A marked entry gets ppid 0 so it is not counted twice.
+  const pid_t self = ::getpid();
+  std::size_t n_marked = 0;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t i = 0; i < count; i++) {
+      if (g_procs[i].ppid == 0) {
+        continue;
+      }
+      bool is_descendant = g_procs[i].ppid == self;
+      for (std::size_t j = 0; !is_descendant && j < n_marked; j++) {
+        is_descendant = g_marked[j] == g_procs[i].ppid;
+      }
+      if (is_descendant) {
+        g_marked[n_marked++] = g_procs[i].pid;
+        g_procs[i].ppid = 0;
+        grew = true;
+      }
+    }
+  }
+  int signalled = 0;
+  for (std::size_t i = 0; i < n_marked; i++) {
+    if (::kill(g_marked[i], sig) == 0) {
+      signalled++;
+    }
+  }
+  return signalled;
+}
+
+// Moves `fd` above 2 so that setting up 0-2 cannot clobber it.
+int lift_fd(int fd) noexcept {
+  return fd > 2 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+} // namespace
+
+void close_fds_except(int keep) noexcept {
+  const unsigned k = static_cast<unsigned>(keep);
+  const bool below_closed = k == 3 || ::close_range(3, k - 1, 0) == 0;
+  if (!below_closed || ::close_range(k + 1, ~0U, 0) != 0) {
+    for (int fd = 3; fd < 65536; fd++) { // kernels before 5.9 have no close_range
+      if (fd != keep) {
+        ::close(fd);
+      }
+    }
+  }
+}
+
+namespace {
+
+// Starts the test with default signal handling and nothing blocked; returns its pid or -errno.
+pid_t start_test(const MonitorSetup& s) noexcept {
+  posix_spawnattr_t attr;
+  if (::posix_spawnattr_init(&attr) != 0) {
+    return -EINVAL;
+  }
+  sigset_t none;
+  sigset_t all;
+  ::sigemptyset(&none);
+  ::sigfillset(&all);
+  ::posix_spawnattr_setsigmask(&attr, &none);
+  ::posix_spawnattr_setsigdefault(&attr, &all);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int err = ::posix_spawn(&pid, s.program, nullptr, &attr, s.argv, s.envp);
+  ::posix_spawnattr_destroy(&attr);
+  return err == 0 ? pid : -err;
+}
+
+} // namespace
+
+void run_monitor(MonitorSetup& s) noexcept {
+  sigset_t waited;
+  ::sigemptyset(&waited);
+  ::sigaddset(&waited, SIGCHLD);
+  ::sigaddset(&waited, SIGTERM);
+  ::sigprocmask(SIG_SETMASK, &waited, nullptr);
+  // Ctrl-C on a terminal is the runner's to handle; a gone runner must not kill us mid-report.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGINT, &ignore, nullptr);
+  ::sigaction(SIGPIPE, &ignore, nullptr);
+
+  s.report_fd = lift_fd(s.report_fd);
+  if (::setsid() < 0) {
+    send(s.report_fd, ReportKind::setup_failed, SetupStep::session, errno);
+    ::_exit(1);
+  }
+  // If whoever forked us dies, we get SIGTERM and end the test's processes like on a timeout.
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != s.parent) {
+    ::_exit(1);
+  }
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  s.output_fd = lift_fd(s.output_fd);
+  const int null_fd = lift_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (s.report_fd < 0 || s.output_fd < 0 || null_fd < 0 || ::dup2(null_fd, 0) < 0 ||
+      ::dup2(s.output_fd, 1) < 0 || ::dup2(s.output_fd, 2) < 0) {
+    send(s.report_fd, ReportKind::setup_failed, SetupStep::fds, errno);
+    ::_exit(1);
+  }
+  // Only 0-2 and the (close-on-exec) report pipe: nothing of the runner leaks into the test.
+  close_fds_except(s.report_fd);
+  if (::chdir(s.cwd) != 0) {
+    send(s.report_fd, ReportKind::setup_failed, SetupStep::chdir, errno);
+    ::_exit(1);
+  }
+
+  const pid_t main_pid = start_test(s);
+  if (main_pid < 0) {
+    send(s.report_fd, ReportKind::exec_failed, SetupStep::none, -main_pid);
+    ::_exit(0);
+  }
+
+  enum class Phase { running, terminating, killing } phase = Phase::running;
+  bool main_done = false;
+  int leftovers = 0;
+  std::int64_t deadline = 0;
+  while (true) {
+    bool none_left = false;
+    while (true) {
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid > 0) {
+        if (pid == main_pid) {
+          main_done = true;
+          send(s.report_fd, ReportKind::exited, SetupStep::none, status);
+        }
+        continue;
+      }
+      none_left = pid < 0 && errno == ECHILD;
+      break;
+    }
+    if (none_left && main_done) {
+      break;
+    }
+    if (main_done && phase == Phase::running) {
+      // The test is over: whatever it left running goes too.
+      leftovers = signal_descendants(SIGTERM);
+      phase = Phase::terminating;
+      deadline = now_ns() + s.grace_ns;
+    }
+
+    timespec timeout{};
+    const timespec* wait_for = nullptr;
+    if (phase != Phase::running) {
+      std::int64_t left = phase == Phase::killing ? 20000000 : deadline - now_ns();
+      left = left < 0 ? 0 : left;
+      timeout.tv_sec = static_cast<time_t>(left / 1000000000);
+      timeout.tv_nsec = static_cast<long>(left % 1000000000);
+      wait_for = &timeout;
+    }
+    const int sig = ::sigtimedwait(&waited, nullptr, wait_for);
+    if (sig == SIGTERM && phase == Phase::running) {
+      signal_descendants(SIGTERM);
+      phase = Phase::terminating;
+      deadline = now_ns() + s.grace_ns;
+    }
+    if (phase == Phase::terminating && now_ns() >= deadline) {
+      phase = Phase::killing;
+    }
+    if (phase == Phase::killing) {
+      // Repeated until nothing is left: children of killed processes are re-parented to us.
+      signal_descendants(SIGKILL);
+    }
+  }
+  send(s.report_fd, ReportKind::leftovers, SetupStep::none, leftovers);
+  ::_exit(0);
+}
+
+} // namespace ginsttest::process

@@ -1,0 +1,29 @@
+// The monitor process that runs one test; see tree.hpp for the design. Internal to process/.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+namespace ginsttest::process {
+
+// Everything the monitor needs, already laid out in memory it may use after fork().
+struct MonitorSetup {
+  const char* program; // the file to execute
+  char* const* argv;   // null-terminated
+  char* const* envp;   // null-terminated
+  const char* cwd;
+  int output_fd; // becomes the test's stdout and stderr
+  int report_fd; // write end of the report pipe
+  std::int64_t grace_ns;
+  pid_t parent; // the process that forked the monitor
+};
+
+// Closes every descriptor above 2 except `keep`. Async-signal-safe.
+void close_fds_except(int keep) noexcept;
+
+// Runs in a freshly forked child: sets up the test's box, starts it with posix_spawn, ends every
+// process it leaves behind, reports on `report_fd` and exits. Only async-signal-safe calls.
+[[noreturn]] void run_monitor(MonitorSetup& setup) noexcept;
+
+} // namespace ginsttest::process
