@@ -104,12 +104,6 @@ int run(int argc, char** argv) {
   sigprocmask(SIG_BLOCK, &handled, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  // Fork the process that starts the tests now, while the runner is small and cheap to copy.
-  auto spawner = process::Spawner::start();
-  if (!spawner) {
-    return fail(spawner.error().what);
-  }
-
   // Find the tests: roots, .test files, prefixes and exclusions.
   auto catalog = find_tests(config);
   if (!catalog) {
@@ -164,7 +158,11 @@ int run(int argc, char** argv) {
     reporters.add(std::make_unique<report::Tap>(stdout));
   }
 
-  // Run the plan.
+  // Run the plan; the spawner helper starts each test under a monitor of its own.
+  auto spawner = process::Spawner::start();
+  if (!spawner) {
+    return fail(spawner.error().what);
+  }
   runner::ProcessRunnerOptions options;
   options.timeout = config.timeout;
   options.kill_grace = config.kill_grace;

@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <memory>
 #include <set>
-#include <unordered_set>
 #include <utility>
 
 namespace ginsttest::discovery {
@@ -76,20 +75,20 @@ struct Walker {
 Catalog scan(std::vector<std::filesystem::path> roots, std::vector<std::string>& warnings) {
   Catalog catalog;
   catalog.roots = std::move(roots);
-  std::unordered_set<std::string> seen;
   for (std::uint32_t index = 0; index < catalog.roots.size(); index++) {
-    std::vector<TestFile> found;
-    Walker walker{index, found, warnings, {}};
+    Walker walker{index, catalog.files, warnings, {}};
     walker.walk(catalog.roots[index], "");
-    for (auto& test : found) {
-      // The first root that has a name wins, as with $XDG_DATA_DIRS elsewhere.
-      if (seen.insert(test.name).second) {
-        catalog.files.push_back(std::move(test));
-      }
-    }
   }
-  std::sort(catalog.files.begin(), catalog.files.end(),
-            [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
+  // The first root that has a name wins, as with $XDG_DATA_DIRS elsewhere: sort by name, then
+  // root, and keep the first of each name.
+  std::sort(catalog.files.begin(), catalog.files.end(), [](const TestFile& a, const TestFile& b) {
+    return a.name != b.name ? a.name < b.name : a.root < b.root;
+  });
+  const auto repeats =
+      std::unique(catalog.files.begin(), catalog.files.end(),
+                  [](const TestFile& a, const TestFile& b) { return a.name == b.name; });
+  catalog.files.erase(repeats, catalog.files.end());
+  catalog.files.shrink_to_fit();
   return catalog;
 }
 

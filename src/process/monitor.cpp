@@ -16,22 +16,6 @@
 
 namespace ginsttest::process {
 
-const char* step_name(SetupStep step) {
-  switch (step) {
-  case SetupStep::session:
-    return "setsid";
-  case SetupStep::fds:
-    return "setting up stdin/stdout/stderr";
-  case SetupStep::chdir:
-    return "chdir";
-  case SetupStep::spawn_attributes:
-    return "posix_spawn attributes";
-  case SetupStep::none:
-    break;
-  }
-  return "setup";
-}
-
 namespace {
 
 void send(int fd, ReportKind kind, SetupStep step, int value) noexcept {
@@ -226,6 +210,7 @@ void run_monitor(MonitorSetup& s) noexcept {
   ::sigaction(SIGPIPE, &ignore, nullptr);
 
   s.report_fd = lift_fd(s.report_fd);
+  send(s.report_fd, ReportKind::started, SetupStep::none, ::getpid());
   if (::setsid() < 0) {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::session, errno);
     ::_exit(1);

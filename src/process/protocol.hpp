@@ -3,6 +3,7 @@
 // every process it started are gone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace ginsttest::process {
@@ -12,9 +13,10 @@ enum class ReportKind : std::int32_t {
   exec_failed = 2,  // the test could not be executed: errno `value`
   exited = 3,       // the test's main process ended with wait status `value`
   leftovers = 4,    // `value` processes were still running when the main one ended
+  started = 5,      // the monitor runs as pid `value` (always its first record)
 };
 
-enum class SetupStep : std::int32_t { none = 0, session, fds, chdir, spawn_attributes };
+enum class SetupStep : std::int32_t { none = 0, request, fork, session, fds, chdir };
 
 struct Report {
   ReportKind kind;
@@ -22,7 +24,36 @@ struct Report {
   std::int32_t value;
 };
 
+// A request from the runner to the spawner: this header, then NUL-terminated strings: program,
+// cwd, argv[0..argc), env[0..envc). The test's output and report pipes travel with it as
+// SCM_RIGHTS descriptors. The spawner does not answer: the monitor's first report gives its pid,
+// and a request that cannot be served gets a setup_failed report (then end of file).
+struct RequestHeader {
+  std::int64_t grace_ns;
+  std::uint32_t argc;
+  std::uint32_t envc;
+};
+
+// The largest request: command line + environment of one test.
+inline constexpr std::size_t max_request_bytes = 128 * 1024;
+
 // A short name for a setup step, for error messages ("chdir").
-const char* step_name(SetupStep step);
+inline const char* step_name(SetupStep step) {
+  switch (step) {
+  case SetupStep::session:
+    return "setsid";
+  case SetupStep::fds:
+    return "setting up stdin/stdout/stderr";
+  case SetupStep::chdir:
+    return "chdir";
+  case SetupStep::request:
+    return "passing the test to the spawner";
+  case SetupStep::fork:
+    return "fork";
+  case SetupStep::none:
+    break;
+  }
+  return "setup";
+}
 
 } // namespace ginsttest::process

@@ -1,136 +1,42 @@
 #include "process/spawner.hpp"
 
-#include "process/monitor.hpp"
+#include "process/protocol.hpp"
 #include "util/strings.hpp"
 
+#include "config.h"
+
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace ginsttest::process {
 namespace {
 
-// A request: this header, then NUL-terminated strings: program, cwd, argv..., env...
-struct RequestHeader {
-  std::int64_t grace_ns;
-  std::uint32_t argc;
-  std::uint32_t envc;
-};
+constexpr std::size_t max_message = sizeof(RequestHeader) + max_request_bytes;
 
-// ---- The spawner process: async-signal-safe calls only, static buffers. ----
-
-char g_request[sizeof(RequestHeader) + max_request_bytes];
-constexpr std::size_t max_pointers = 16384;
-char* g_pointers[max_pointers];
-
-// Splits `count` NUL-terminated strings starting at `p` (ending before `end`) into `out`,
-// followed by a null pointer. Returns the position after them, or null if they do not fit.
-char* take_strings(char* p, const char* end, std::uint32_t count, char** out) noexcept {
-  for (std::uint32_t i = 0; i < count; i++) {
-    const void* nul = p < end ? std::memchr(p, '\0', static_cast<std::size_t>(end - p)) : nullptr;
-    if (!nul) {
-      return nullptr;
-    }
-    out[i] = p;
-    p = static_cast<char*>(const_cast<void*>(nul)) + 1;
+std::filesystem::path spawner_program() {
+  if (const char* path = std::getenv("GINSTTEST_SPAWNER"); path && *path) {
+    return path;
   }
-  out[count] = nullptr;
-  return p;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto sibling = self.parent_path() / "ginsttest-spawner";
+    if (::access(sibling.c_str(), X_OK) == 0) {
+      return sibling;
+    }
+  }
+  return std::filesystem::path{GINSTTEST_LIBEXECDIR} / "ginsttest-spawner";
 }
-
-// Handles one request: forks the monitor; returns its pid or -errno.
-pid_t serve(std::size_t size, int output_fd, int report_fd, pid_t self) noexcept {
-  RequestHeader header;
-  if (size < sizeof header) {
-    return -EINVAL;
-  }
-  std::memcpy(&header, g_request, sizeof header);
-  if (std::size_t{header.argc} + header.envc + 2 > max_pointers || header.argc == 0) {
-    return -E2BIG;
-  }
-  char* p = g_request + sizeof header;
-  const char* end = g_request + size;
-  char* fixed[3];
-  char** argv = g_pointers;
-  char** envp = g_pointers + header.argc + 1;
-  if (!(p = take_strings(p, end, 2, fixed)) || !(p = take_strings(p, end, header.argc, argv)) ||
-      !take_strings(p, end, header.envc, envp)) {
-    return -EINVAL;
-  }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    MonitorSetup setup{fixed[0], argv, envp, fixed[1], output_fd, report_fd, header.grace_ns, self};
-    run_monitor(setup);
-  }
-  return pid < 0 ? -errno : pid;
-}
-
-[[noreturn]] void spawner_main(int sock, pid_t runner) noexcept {
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGINT, &ignore, nullptr); // Ctrl-C is the runner's to handle
-  ::sigaction(SIGPIPE, &ignore, nullptr);
-  // When the runner dies, so do we (SIGTERM's default action), and our monitors get SIGTERM.
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != runner) {
-    ::_exit(1);
-  }
-  close_fds_except(sock);
-  const pid_t self = ::getpid();
-
-  while (true) {
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-    }
-    iovec iov{g_request, sizeof g_request};
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break; // the runner is done
-    }
-    int fds[2] = {-1, -1};
-    const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-        cmsg->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
-      std::memcpy(fds, CMSG_DATA(cmsg), sizeof fds);
-    }
-    std::int32_t reply = -EBADF;
-    if (fds[0] >= 0 && fds[1] >= 0 && !(msg.msg_flags & MSG_TRUNC)) {
-      reply = serve(static_cast<std::size_t>(n), fds[0], fds[1], self);
-    } else if (msg.msg_flags & MSG_TRUNC) {
-      reply = -E2BIG;
-    }
-    for (int fd : fds) {
-      if (fd >= 0) {
-        ::close(fd);
-      }
-    }
-    while (::send(sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-    }
-  }
-  while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
-  }
-  ::_exit(0);
-}
-
-// ---- End of the spawner process. ----
 
 } // namespace
 
@@ -141,16 +47,42 @@ util::Expected<Spawner> Spawner::start() {
   }
   util::Fd ours{pair[0]};
   util::Fd theirs{pair[1]};
-  const int size = static_cast<int>(sizeof g_request);
+  const int size = static_cast<int>(max_message);
   ::setsockopt(ours.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   ::setsockopt(theirs.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  const pid_t runner = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    return util::unexpected(fmt::format("cannot fork: {}", util::errno_text(errno)));
-  }
-  if (pid == 0) {
-    spawner_main(theirs.get(), runner);
+
+  // The helper gets the socket as fd 3, /dev/null as stdin and stdout (it prints nothing and
+  // must not keep a pipe on our stdout open), our stderr, and default signal handling.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigset_t defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  const auto program = spawner_program();
+  std::string program_arg = program.string();
+  std::string runner_arg = std::to_string(::getpid());
+  char* argv[] = {program_arg.data(), runner_arg.data(), nullptr};
+  char* envp[] = {nullptr};
+  pid_t pid = -1;
+  const int err = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (err != 0) {
+    return util::unexpected(
+        fmt::format("cannot start {}: {}", program.string(), util::errno_text(err)));
   }
   return Spawner{pid, std::move(ours)};
 }
@@ -166,7 +98,7 @@ Spawner::~Spawner() {
   }
 }
 
-util::Expected<pid_t> Spawner::spawn(const SpawnRequest& request, int report_fd) {
+util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
   std::string payload(sizeof(RequestHeader), '\0');
   const RequestHeader header{
       std::chrono::duration_cast<std::chrono::nanoseconds>(request.kill_grace).count(),
@@ -185,7 +117,7 @@ util::Expected<pid_t> Spawner::spawn(const SpawnRequest& request, int report_fd)
   for (const auto& var : request.env) {
     add(var);
   }
-  if (payload.size() > sizeof g_request) {
+  if (payload.size() > max_message) {
     return util::unexpected(fmt::format("the command line and environment take {} bytes, more "
                                         "than the {} a test may have",
                                         payload.size() - sizeof header, max_request_bytes));
@@ -212,19 +144,7 @@ util::Expected<pid_t> Spawner::spawn(const SpawnRequest& request, int report_fd)
     return util::unexpected(
         fmt::format("cannot reach the spawner process: {}", util::errno_text(errno)));
   }
-  std::int32_t reply = 0;
-  ssize_t got;
-  do {
-    got = ::recv(m_socket.get(), &reply, sizeof reply, 0);
-  } while (got < 0 && errno == EINTR);
-  if (got != sizeof reply) {
-    return util::unexpected("the spawner process is gone");
-  }
-  if (reply < 0) {
-    return util::unexpected(
-        fmt::format("cannot start a monitor process: {}", util::errno_text(-reply)));
-  }
-  return static_cast<pid_t>(reply);
+  return util::Ok{};
 }
 
 } // namespace ginsttest::process

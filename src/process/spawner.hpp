@@ -1,8 +1,8 @@
-// The spawner: a small process forked at startup, while the runner is still small, that forks
-// one monitor per test on request. Forking the runner itself for every test would copy its
-// whole address space each time (the cost grows with the number of tests discovered); the
-// spawner keeps that cost flat. Requests go over a socket, with the test's output and report
-// pipes passed as file descriptors.
+// The spawner: a small helper program (ginsttest-spawner, run once at startup) that forks one
+// monitor per test on request. Forking the runner itself for every test would copy its whole
+// address space, with every library it maps, each time; a tiny static helper keeps that cost
+// near the floor and flat whatever the number of tests. Requests go over a socket, with the
+// test's output and report pipes passed as file descriptors (see protocol.hpp).
 #pragma once
 
 #include "util/expected.hpp"
@@ -26,12 +26,10 @@ struct SpawnRequest {
   std::chrono::milliseconds kill_grace{5000}; // SIGTERM to SIGKILL
 };
 
-// The largest command line + environment a request may carry.
-inline constexpr std::size_t max_request_bytes = 128 * 1024;
-
 class Spawner {
 public:
-  // Forks the spawner. Call it early: the spawner is a copy of the runner as it is now.
+  // Starts the helper program: $GINSTTEST_SPAWNER when set, else ginsttest-spawner next to the
+  // running executable (a build tree), else the installed one in libexecdir.
   static util::Expected<Spawner> start();
 
   Spawner(Spawner&& other) noexcept;
@@ -41,9 +39,10 @@ public:
   // Tells the spawner to finish (it waits for its monitors) and reaps it.
   ~Spawner();
 
-  // Has a monitor forked for `request`, reporting on `report_fd` (the write end of a pipe, which
-  // the caller should close afterwards). Returns the monitor's pid.
-  util::Expected<pid_t> spawn(const SpawnRequest& request, int report_fd);
+  // Asks for a monitor to be forked for `request`, reporting on `report_fd` (the write end of a
+  // pipe, which the caller closes afterwards). Does not wait: the monitor's pid, or the reason it
+  // could not start, arrives on the report pipe. Fails when the spawner cannot be reached.
+  util::Status spawn(const SpawnRequest& request, int report_fd);
 
 private:
   Spawner(pid_t pid, util::Fd socket) : m_pid(pid), m_socket(std::move(socket)) {}

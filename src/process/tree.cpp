@@ -17,17 +17,18 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
   if (!util::make_pipe(reports, util::ReadEnd::nonblocking)) {
     return util::unexpected(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
-  auto monitor = spawner.spawn(request, reports.write.get());
-  if (!monitor) {
-    return util::unexpected(monitor.error().what);
+  if (auto sent = spawner.spawn(request, reports.write.get()); !sent) {
+    return util::unexpected(sent.error().what);
   }
-  // From here on only the monitor holds the write end: its exit is our end of file.
+  // From here on only the spawner and then the monitor hold the write end: end of file means
+  // the monitor is gone.
   reports.write.reset();
-  return Tree{*monitor, std::move(reports.read)};
+  return Tree{std::move(reports.read)};
 }
 
 Tree::Tree(Tree&& other) noexcept
-    : m_monitor(std::exchange(other.m_monitor, -1)), m_reports(std::move(other.m_reports)),
+    : m_monitor(std::exchange(other.m_monitor, -1)),
+      m_terminate_requested(other.m_terminate_requested), m_reports(std::move(other.m_reports)),
       m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
@@ -54,6 +55,12 @@ bool Tree::read_reports() {
       break;
     }
     switch (report.kind) {
+    case ReportKind::started:
+      m_monitor = report.value;
+      if (m_terminate_requested) {
+        ::kill(m_monitor, SIGTERM);
+      }
+      break;
     case ReportKind::exited:
       m_status.wait_status = report.value;
       break;
@@ -73,8 +80,10 @@ bool Tree::read_reports() {
 }
 
 void Tree::terminate() {
-  // The monitor's pid is only valid while its end of the pipe is open.
-  if (!read_reports()) {
+  // The monitor's pid is only valid while its end of the pipe is open; until its first report
+  // arrives, the request waits.
+  m_terminate_requested = true;
+  if (!read_reports() && m_monitor > 0) {
     ::kill(m_monitor, SIGTERM);
   }
 }

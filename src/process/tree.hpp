@@ -60,9 +60,10 @@ public:
   const TreeStatus& status() const { return m_status; }
 
 private:
-  Tree(pid_t monitor, util::Fd reports) : m_monitor(monitor), m_reports(std::move(reports)) {}
+  explicit Tree(util::Fd reports) : m_reports(std::move(reports)) {}
 
-  pid_t m_monitor = -1;
+  pid_t m_monitor = -1; // known from the monitor's first report
+  bool m_terminate_requested = false;
   util::Fd m_reports;
   bool m_finished = false;
   TreeStatus m_status;

@@ -11,7 +11,7 @@ meson compile -C "$work/build" >/dev/null
 DESTDIR="$work/dest" meson install -C "$work/build" --no-rebuild --quiet
 
 for file in usr/bin/ginsttest-runner usr/bin/gnome-desktop-testing-runner \
-            usr/share/man/man1/ginsttest-runner.1; do
+            usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1; do
     [[ -e $work/dest/$file ]] || { echo "not installed: /$file" >&2; exit 1; }
 done
 version=$("$work/dest/usr/bin/gnome-desktop-testing-runner" --version)

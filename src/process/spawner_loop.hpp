@@ -1,0 +1,13 @@
+// The spawner's side: serve requests from the runner until it closes the socket.
+#pragma once
+
+#include <sys/types.h>
+
+namespace ginsttest::process {
+
+// Reads requests (protocol.hpp) from `sock`, forks a monitor for each and answers with its pid;
+// at end of file waits for every monitor and exits. Dies with `runner` (PR_SET_PDEATHSIG), and
+// its monitors then stop their tests. Only async-signal-safe calls, static buffers.
+[[noreturn]] void run_spawner(int sock, pid_t runner) noexcept;
+
+} // namespace ginsttest::process
