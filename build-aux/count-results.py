@@ -6,7 +6,14 @@ import sys
 
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
-    with open(path, encoding="utf-8") as log:
+    try:
+        log = open(path, encoding="utf-8")
+    except OSError as error:
+        # No log: the build failed before any test ran. Count that as one failure.
+        print(f"count-results: {error}", file=sys.stderr)
+        failed += 1
+        continue
+    with log:
         for line in log:
             if not line.strip():
                 continue
