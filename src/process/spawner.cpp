@@ -52,7 +52,8 @@ util::Expected<Spawner> Spawner::start() {
   ::setsockopt(theirs.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
 
   // The helper gets the socket as fd 3, /dev/null as stdin and stdout (it prints nothing and
-  // must not keep a pipe on our stdout open), our stderr, and default signal handling.
+  // must not keep a pipe on our stdout open), our stderr, no blocked signal and the default
+  // handling of every signal, including those the runner may have inherited as ignored.
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
@@ -61,14 +62,11 @@ util::Expected<Spawner> Spawner::start() {
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none;
-  sigset_t defaults;
+  sigset_t all;
   sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGPIPE);
+  sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   const auto program = spawner_program();

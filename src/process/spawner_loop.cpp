@@ -75,6 +75,8 @@ void run_spawner(int sock, pid_t runner) noexcept {
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Every other signal has its default handling (see Spawner::start), so each monitor only has
+  // SIGINT and SIGPIPE to reset for its test.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, nullptr); // Ctrl-C is the runner's to handle

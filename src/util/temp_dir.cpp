@@ -24,8 +24,12 @@ constexpr int dir_open_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
 // Empties the directory open as `dirfd`; reports the first failure as "path: reason".
 Status remove_contents(int dirfd, const std::filesystem::path& where) {
-  // A test may have left the directory without write or search permission.
-  ::fchmod(dirfd, S_IRWXU);
+  // A test may have left the directory without write or search permission. (Only then: a
+  // needless chmod dirties the inode.)
+  struct stat st {};
+  if (::fstat(dirfd, &st) == 0 && (st.st_mode & S_IRWXU) != S_IRWXU) {
+    ::fchmod(dirfd, st.st_mode | S_IRWXU);
+  }
   DirPtr dir{::fdopendir(::dup(dirfd))};
   if (!dir) {
     return unexpected(fmt::format("{}: {}", where.string(), errno_text(errno)));
@@ -65,6 +69,18 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
   return first_failure;
 }
 
+// Removes what `fd` (open on `dir`) holds, then `dir` itself.
+Status remove_open_tree(int fd, const std::filesystem::path& dir) {
+  auto status = remove_contents(fd, dir);
+  if (!status) {
+    return status;
+  }
+  if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+    return unexpected(fmt::format("{}: {}", dir.string(), errno_text(errno)));
+  }
+  return Ok{};
+}
+
 } // namespace
 
 Status remove_tree(const std::filesystem::path& dir) {
@@ -75,14 +91,7 @@ Status remove_tree(const std::filesystem::path& dir) {
     }
     return unexpected(fmt::format("{}: {}", dir.string(), errno_text(errno)));
   }
-  auto status = remove_contents(fd.get(), dir);
-  if (!status) {
-    return status;
-  }
-  if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
-    return unexpected(fmt::format("{}: {}", dir.string(), errno_text(errno)));
-  }
-  return Ok{};
+  return remove_open_tree(fd.get(), dir);
 }
 
 Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string_view prefix) {

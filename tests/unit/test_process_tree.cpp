@@ -151,3 +151,14 @@ TEST_CASE("find_program searches PATH for bare names only") {
   CHECK(process::find_program("./x", "/bin") == "./x");
   CHECK(process::find_program("no-such-program-here", "/bin") == "no-such-program-here");
 }
+
+TEST_CASE("the test starts with default signal handling and nothing blocked") {
+  auto s = spawn({"sh", "-c", "sed -n 's/^Sig\\(Blk\\|Ign\\):\\t//p' /proc/self/status"});
+  const auto out = s.read_all();
+  s.tree->wait();
+  REQUIRE(out.size() == 34);
+  CHECK(std::stoull(out.substr(0, 16), nullptr, 16) == 0); // blocked
+  // Ignored, leaving out glibc's own signals 32 and 33: posix_spawn marks them ignored in the
+  // child, and every glibc program installs its handlers for them at startup.
+  CHECK((std::stoull(out.substr(17, 16), nullptr, 16) & ~0x180000000ULL) == 0);
+}
