@@ -23,6 +23,9 @@ struct TestResult {
   std::uint64_t output_bytes = 0;                // everything the test printed
   std::optional<std::filesystem::path> log_file; // -L copy of the whole output
   std::optional<std::filesystem::path> kept_dir; // --report-directory copy of a failure
+  double user_seconds = 0;                       // CPU time of every process of the test
+  double system_seconds = 0;
+  long maxrss_kb = 0;             // largest resident set among them
   int leftover_processes = 0;     // processes still running when the test's main one ended
   std::vector<std::string> notes; // things worth telling that are not the outcome
 };

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -299,6 +300,16 @@ void run_monitor(MonitorSetup& s) noexcept {
     }
   }
   send(s.report_fd, ReportKind::leftovers, SetupStep::none, leftovers);
+  // Every process of the test has been reaped by now, by us: their usage is our children's.
+  rusage usage{};
+  if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) {
+    auto ms = [](const timeval& tv) {
+      return static_cast<int>(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    };
+    send(s.report_fd, ReportKind::user_ms, SetupStep::none, ms(usage.ru_utime));
+    send(s.report_fd, ReportKind::system_ms, SetupStep::none, ms(usage.ru_stime));
+    send(s.report_fd, ReportKind::maxrss_kb, SetupStep::none, static_cast<int>(usage.ru_maxrss));
+  }
   ::_exit(0);
 }
 

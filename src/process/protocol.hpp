@@ -14,6 +14,9 @@ enum class ReportKind : std::int32_t {
   exited = 3,       // the test's main process ended with wait status `value`
   leftovers = 4,    // `value` processes were still running when the main one ended
   started = 5,      // the monitor runs as pid `value` (always its first record)
+  user_ms = 6,      // CPU time of all the test's processes, in user mode (milliseconds)
+  system_ms = 7,    // ... and in the kernel
+  maxrss_kb = 8,    // the largest resident set among them
 };
 
 enum class SetupStep : std::int32_t { none = 0, request, fork, session, fds, chdir };

@@ -74,6 +74,15 @@ bool Tree::read_reports() {
     case ReportKind::leftovers:
       m_status.leftovers = report.value;
       break;
+    case ReportKind::user_ms:
+      m_status.user_seconds = report.value / 1000.0;
+      break;
+    case ReportKind::system_ms:
+      m_status.system_seconds = report.value / 1000.0;
+      break;
+    case ReportKind::maxrss_kb:
+      m_status.maxrss_kb = report.value;
+      break;
     }
   }
   return m_finished;

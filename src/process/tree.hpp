@@ -28,6 +28,9 @@ struct TreeStatus {
   std::optional<int> exec_errno;  // the test could not be executed
   std::string setup_error;        // the monitor could not prepare the test ("chdir: ...")
   int leftovers = 0;              // processes still running when the main process ended
+  double user_seconds = 0;        // CPU time of all the test's processes
+  double system_seconds = 0;
+  long maxrss_kb = 0; // largest resident set among them
 };
 
 class Tree {

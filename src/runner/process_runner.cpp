@@ -301,6 +301,9 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.signal = WTERMSIG(*status.wait_status);
   }
   result.leftover_processes = status.leftovers;
+  result.user_seconds = status.user_seconds;
+  result.system_seconds = status.system_seconds;
+  result.maxrss_kb = status.maxrss_kb;
   if (status.leftovers > 0) {
     result.notes.push_back(fmt::format("killed {} process{} the test left running",
                                        status.leftovers, status.leftovers == 1 ? "" : "es"));

@@ -1,7 +1,6 @@
 #include "scheduler/scheduler.hpp"
 
-#include <sys/resource.h>
-
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <utility>
@@ -10,23 +9,15 @@ namespace ginsttest::scheduler {
 namespace {
 
 void count(core::RunSummary& summary, const core::TestResult& result) {
+  summary.user_seconds += result.user_seconds;
+  summary.system_seconds += result.system_seconds;
+  summary.maxrss_kb = std::max(summary.maxrss_kb, result.maxrss_kb);
   if (result.outcome == core::Outcome::pass || result.outcome == core::Outcome::flaky) {
     summary.passed++;
   } else if (result.outcome == core::Outcome::skip) {
     summary.skipped++;
   } else {
     summary.failed++;
-  }
-}
-
-void add_child_usage(core::RunSummary& summary) {
-  rusage usage{};
-  if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) {
-    summary.user_seconds = static_cast<double>(usage.ru_utime.tv_sec) +
-                           static_cast<double>(usage.ru_utime.tv_usec) / 1e6;
-    summary.system_seconds = static_cast<double>(usage.ru_stime.tv_sec) +
-                             static_cast<double>(usage.ru_stime.tv_usec) / 1e6;
-    summary.maxrss_kb = usage.ru_maxrss;
   }
 }
 
@@ -104,7 +95,6 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
     finish(node.mapped(), done.result);
   }
 
-  add_child_usage(summary);
   m_reporter.run_finished(summary);
   return summary;
 }

@@ -162,3 +162,15 @@ TEST_CASE("the test starts with default signal handling and nothing blocked") {
   // child, and every glibc program installs its handlers for them at startup.
   CHECK((std::stoull(out.substr(17, 16), nullptr, 16) & ~0x180000000ULL) == 0);
 }
+
+TEST_CASE("the CPU time and memory of all the test's processes are reported") {
+  // Two processes burn CPU: the main one and a child it waits for.
+  auto s = spawn({"sh", "-c",
+                  "burn() { i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; }; "
+                  "burn & burn; wait"});
+  s.read_all();
+  s.tree->wait();
+  const auto& status = s.tree->status();
+  CHECK(status.user_seconds + status.system_seconds > 0.05);
+  CHECK(status.maxrss_kb > 100);
+}

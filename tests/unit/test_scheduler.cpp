@@ -45,6 +45,9 @@ public:
     core::TestResult result;
     const auto it = outcomes.find(spec->name);
     result.outcome = it == outcomes.end() ? core::Outcome::pass : it->second;
+    result.user_seconds = 1.5;
+    result.system_seconds = 0.25;
+    result.maxrss_kb = static_cast<long>(1000 + id);
     return runner::Finished{id, result};
   }
 
@@ -184,6 +187,10 @@ TEST_CASE("outcomes are counted as gdtr counts them") {
   CHECK(summary.passed == 1);
   CHECK(summary.skipped == 1);
   CHECK(summary.failed == 3);
+  // CPU times add up; the memory figure is the largest.
+  CHECK(summary.user_seconds == doctest::Approx(7.5));
+  CHECK(summary.system_seconds == doctest::Approx(1.25));
+  CHECK(summary.maxrss_kb == 1004);
 }
 
 TEST_CASE("an interruption ends the running tests and stops starting new ones") {
