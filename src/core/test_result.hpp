@@ -12,6 +12,17 @@
 
 namespace ginsttest::core {
 
+// One test point of a test's TAP output.
+enum class SubtestOutcome { pass, fail, skip, todo, todo_passed };
+
+struct SubtestResult {
+  std::string name;
+  SubtestOutcome outcome = SubtestOutcome::pass;
+  std::string reason;                  // of a SKIP or TODO directive
+  std::string diagnostics;             // its YAML block, as text
+  std::chrono::nanoseconds duration{}; // since the previous point (or the start)
+};
+
 struct TestResult {
   Outcome outcome = Outcome::error;
   std::string reason;             // why, for anything but a plain PASS
@@ -25,7 +36,10 @@ struct TestResult {
   std::optional<std::filesystem::path> kept_dir; // --report-directory copy of a failure
   double user_seconds = 0;                       // CPU time of every process of the test
   double system_seconds = 0;
-  long maxrss_kb = 0;             // largest resident set among them
+  long maxrss_kb = 0; // largest resident set among them
+  // The test points of an Output=TAP test, in order; past a cap only counted.
+  std::vector<SubtestResult> subtests;
+  std::size_t subtests_not_kept = 0;
   int leftover_processes = 0;     // processes still running when the test's main one ended
   std::vector<std::string> notes; // things worth telling that are not the outcome
 };

@@ -3,6 +3,8 @@
 #include "process/program.hpp"
 #include "process/tree.hpp"
 #include "runner/output_capture.hpp"
+#include "tap/parser.hpp"
+#include "tap/verdict.hpp"
 #include "util/strings.hpp"
 #include "util/temp_dir.hpp"
 
@@ -36,19 +38,30 @@ struct ProcessRunner::Running {
   bool timed_out = false;
   int interrupted_by = 0;
   std::optional<std::string> start_error; // could not be started at all
+  // For Output=TAP tests: the parser reading the output, and what it found.
+  std::unique_ptr<tap::Tally> tally;
+  std::unique_ptr<tap::Parser> parser;
 
   explicit Running(std::size_t tail_bytes) : capture(tail_bytes) {}
+
+  void consume(std::string_view data) {
+    capture.append(data);
+    if (parser) {
+      parser->feed(data);
+    }
+  }
 };
 
-namespace {
+namespace {} // namespace
 
-// Reads what is available now; returns false at end of file.
-bool drain(util::Fd& fd, OutputCapture& capture) {
+// Reads the test's output available now; returns false at end of file.
+bool ProcessRunner::drain(Running& test) {
+  util::Fd& fd = test.output;
   char buf[65536];
   while (fd) {
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n > 0) {
-      capture.append(std::string_view{buf, static_cast<std::size_t>(n)});
+      test.consume(std::string_view{buf, static_cast<std::size_t>(n)});
       continue;
     }
     if (n < 0 && errno == EINTR) {
@@ -62,6 +75,8 @@ bool drain(util::Fd& fd, OutputCapture& capture) {
   }
   return false;
 }
+
+namespace {
 
 std::string seconds_text(std::chrono::seconds s) {
   return fmt::format("{} s", s.count());
@@ -149,6 +164,10 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   request.output_fd = pipe.write.get();
   request.kill_grace = m_options.kill_grace;
   test->program = request.program;
+  if (spec.output_tap) {
+    test->tally = std::make_unique<tap::Tally>();
+    test->parser = std::make_unique<tap::Parser>(*test->tally);
+  }
 
   auto tree = process::Tree::spawn(m_spawner, request);
   if (!tree) {
@@ -222,7 +241,7 @@ int ProcessRunner::poll_once() {
   for (std::size_t i = 0; ready > 0 && i < m_running.size(); i++) {
     Running& test = *m_running[i];
     if (fds[2 + 2 * i].revents != 0) {
-      drain(test.output, test.capture);
+      drain(test);
     }
     any_report = any_report || fds[1 + 2 * i].revents != 0;
   }
@@ -268,7 +287,7 @@ core::TestResult ProcessRunner::finish(Running& test) {
   result.duration = Clock::now() - test.started_mono;
   // Every process of the test is gone, so this reaches end of file unless something escaped
   // (then the output is cut here rather than waiting for it).
-  drain(test.output, test.capture);
+  drain(test);
   test.output.reset();
 
   const process::TreeStatus status = test.tree ? test.tree->status() : process::TreeStatus{};
@@ -288,7 +307,15 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.outcome = core::Outcome::error;
     result.reason = fmt::format("cannot start the test: {}", status.setup_error);
   } else if (status.wait_status) {
-    auto verdict = core::verdict_from_wait_status(*status.wait_status);
+    core::Verdict verdict;
+    if (test.tally) {
+      test.parser->finish();
+      verdict = test.tally->verdict(*status.wait_status);
+      result.subtests = test.tally->take_subtests();
+      result.subtests_not_kept = test.tally->subtests_not_kept();
+    } else {
+      verdict = core::verdict_from_wait_status(*status.wait_status);
+    }
     result.outcome = verdict.outcome;
     result.reason = std::move(verdict.reason);
   } else {

@@ -46,6 +46,7 @@ private:
   // runner was asked to stop, else 0.
   int poll_once();
   void collect_finished();
+  static bool drain(Running& test);
   core::TestResult finish(Running& test);
 
   ProcessRunnerOptions m_options;

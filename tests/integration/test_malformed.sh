@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 
 make_test good/pass.test session true
 # Optional keys, a comment and another group do not make a file malformed.
-make_raw_test good/optional.test "# a comment" "[Test]" "Type=session" "Exec=true" "Output=TAP" \
+make_raw_test good/optional.test "# a comment" "[Test]" "Type=session" \
+    "Exec=sh -c 'echo 1..1; echo ok 1'" "Output=TAP" \
     "Description=Has every optional key" "TestEnvironment=A=1;" "" "[Extra]" "Key=value"
 make_raw_test bad/not-keyfile.test "this is not a keyfile"
 make_raw_test bad/no-group.test "[Other]" "Type=session" "Exec=true"

@@ -1,0 +1,134 @@
+#include "tap/verdict.hpp"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+namespace ginsttest::tap {
+namespace {
+
+constexpr std::size_t names_in_reason = 5;
+
+core::SubtestOutcome outcome_of(const TestPoint& point) {
+  if (point.directive == Directive::todo) {
+    return point.ok ? core::SubtestOutcome::todo_passed : core::SubtestOutcome::todo;
+  }
+  if (!point.ok) {
+    return core::SubtestOutcome::fail; // "not ok # SKIP" is a failure, as for TAP::Parser
+  }
+  return point.directive == Directive::skip ? core::SubtestOutcome::skip
+                                            : core::SubtestOutcome::pass;
+}
+
+bool starts_with_skip(std::string_view comment) {
+  return comment.size() >= 4 && (comment[0] == 'S' || comment[0] == 's') &&
+         (comment[1] == 'K' || comment[1] == 'k') && (comment[2] == 'I' || comment[2] == 'i') &&
+         (comment[3] == 'P' || comment[3] == 'p');
+}
+
+} // namespace
+
+void Tally::on_event(const Event& event) {
+  if (const auto* bail = std::get_if<BailOut>(&event.payload)) {
+    if (!m_bail_out) {
+      m_bail_out = bail->reason;
+    }
+    return;
+  }
+  if (event.depth != 0) {
+    return; // a subtest's own points are summed up by its parent's point
+  }
+  if (const auto* point = std::get_if<TestPoint>(&event.payload)) {
+    const auto now = std::chrono::steady_clock::now();
+    m_points++;
+    const auto outcome = outcome_of(*point);
+    if (outcome == core::SubtestOutcome::fail) {
+      m_failed++;
+      if (m_failed_names.size() < names_in_reason) {
+        m_failed_names.push_back(point->description.empty()
+                                     ? fmt::format("#{}", point->number.value_or(m_points))
+                                     : point->description);
+      }
+    } else if (outcome == core::SubtestOutcome::skip) {
+      m_skipped++;
+    }
+    if (m_subtests.size() < m_max_kept) {
+      m_subtests.push_back(
+          core::SubtestResult{point->description, outcome, point->reason, {}, now - m_last});
+    } else {
+      m_not_kept++;
+    }
+    m_last = now;
+    m_last_was_point = true;
+    return;
+  }
+  if (const auto* yaml = std::get_if<YamlBlock>(&event.payload)) {
+    if (m_last_was_point && m_not_kept == 0 && !m_subtests.empty()) {
+      m_subtests.back().diagnostics = yaml->text;
+    }
+    return;
+  }
+  m_last_was_point = false;
+  if (const auto* plan = std::get_if<Plan>(&event.payload)) {
+    m_plans++;
+    m_plan = *plan;
+  }
+}
+
+core::Verdict Tally::verdict(int wait_status) const {
+  std::vector<std::string> problems;
+  if (m_bail_out) {
+    problems.push_back(m_bail_out->empty() ? "bailed out" : "bailed out: " + *m_bail_out);
+  }
+  if (m_failed > 0) {
+    std::string names;
+    for (const auto& name : m_failed_names) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    if (m_failed > m_failed_names.size()) {
+      names += ", ...";
+    }
+    problems.push_back(fmt::format("{} of {} subtests failed: {}", m_failed, m_points, names));
+  }
+  const bool skip_all = m_plan && m_plan->last < m_plan->first;
+  if (m_plans > 1) {
+    problems.push_back(fmt::format("{} plans", m_plans));
+  } else if (!m_plan && !m_bail_out) {
+    problems.push_back(m_points == 0 ? "no TAP output (no plan, no test point)" : "no plan");
+  } else if (m_plan && !skip_all && !m_bail_out && m_plan->last - m_plan->first + 1 != m_points) {
+    problems.push_back(
+        fmt::format("planned {}, ran {}", m_plan->last - m_plan->first + 1, m_points));
+  } else if (skip_all && m_points > 0) {
+    problems.push_back(fmt::format("planned none, ran {}", m_points));
+  }
+
+  const auto exit = core::verdict_from_wait_status(wait_status);
+  if (exit.outcome == core::Outcome::skip && m_failed == 0 && !m_bail_out) {
+    return {core::Outcome::skip, {}}; // exit status 77 skips, whatever was planned
+  }
+  if (exit.outcome == core::Outcome::fail || exit.outcome == core::Outcome::error) {
+    problems.insert(problems.begin(), exit.reason);
+  }
+  if (!problems.empty()) {
+    std::string reason;
+    for (const auto& p : problems) {
+      reason += (reason.empty() ? "" : "; ") + p;
+    }
+    return {core::Outcome::fail, reason};
+  }
+  if (skip_all) {
+    std::string_view comment = m_plan->comment;
+    if (starts_with_skip(comment)) {
+      comment.remove_prefix(4);
+      while (!comment.empty() && (comment.front() == ' ' || comment.front() == ':')) {
+        comment.remove_prefix(1);
+      }
+    }
+    return {core::Outcome::skip, std::string{comment}};
+  }
+  if (m_points > 0 && m_skipped == m_points) {
+    return {core::Outcome::skip, fmt::format("all {} subtests skipped", m_points)};
+  }
+  return {core::Outcome::pass, {}};
+}
+
+} // namespace ginsttest::tap
