@@ -123,6 +123,19 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
   for (const auto& note : result.notes) {
     print_line(fmt::format("  note: {}", note));
   }
+  // The failed test points of a TAP test, each on its line (the reason names only a few).
+  constexpr std::size_t max_listed = 20;
+  std::size_t listed = 0;
+  for (const auto& subtest : result.subtests) {
+    if (subtest.outcome != core::SubtestOutcome::fail) {
+      continue;
+    }
+    if (++listed > max_listed) {
+      print_line("  not ok: ...");
+      break;
+    }
+    print_line(fmt::format("  not ok: {}", subtest.name));
+  }
   if (failed && m_options.output_lines > 0 && !result.output_tail.empty()) {
     std::string_view tail = result.output_tail;
     // Show the last output_lines lines of what the runner kept.

@@ -18,6 +18,8 @@ make_test tap/glib-bailout.test session \
 run_runner -d "$TREE" --order=name
 assert_eq "$RC" 2 "exit status"
 assert_line "$OUT" "FAIL: tap/notok.test (1 of 2 subtests failed: /b)"
+grep -A1 -xF "FAIL: tap/notok.test (1 of 2 subtests failed: /b)" "$OUT" | grep -qxF "  not ok: /b" \
+    || fail "the failed subtest is not listed under the FAIL line"
 assert_line "$OUT" "PASS: plain/notok.test"
 assert_line "$OUT" "SKIP: tap/skipall.test (no display)"
 assert_line "$OUT" "FAIL: tap/short.test (planned 3, ran 1)"
