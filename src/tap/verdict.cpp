@@ -40,6 +40,15 @@ void Tally::on_event(const Event& event) {
   if (const auto* point = std::get_if<TestPoint>(&event.payload)) {
     const auto now = std::chrono::steady_clock::now();
     m_points++;
+    if (point->number && *point->number != m_points && !m_out_of_sequence) {
+      m_out_of_sequence = fmt::format("test {} where {} was expected", *point->number, m_points);
+    }
+    if (m_plan && m_plan_points > 0) { // points before the plan, and now after it
+      m_plan_in_middle = true;
+    }
+    if (point->directive == Directive::todo) {
+      m_todo++;
+    }
     const auto outcome = outcome_of(*point);
     if (outcome == core::SubtestOutcome::fail) {
       m_failed++;
@@ -71,6 +80,7 @@ void Tally::on_event(const Event& event) {
   if (const auto* plan = std::get_if<Plan>(&event.payload)) {
     m_plans++;
     m_plan = *plan;
+    m_plan_points = m_points;
   }
 }
 
@@ -90,8 +100,13 @@ core::Verdict Tally::verdict(int wait_status) const {
     problems.push_back(fmt::format("{} of {} subtests failed: {}", m_failed, m_points, names));
   }
   const bool skip_all = m_plan && m_plan->last < m_plan->first;
+  if (m_out_of_sequence) {
+    problems.push_back("out of sequence: " + *m_out_of_sequence);
+  }
   if (m_plans > 1) {
     problems.push_back(fmt::format("{} plans", m_plans));
+  } else if (m_plan_in_middle) {
+    problems.push_back("the plan is neither at the start nor at the end");
   } else if (!m_plan && !m_bail_out) {
     problems.push_back(m_points == 0 ? "no TAP output (no plan, no test point)" : "no plan");
   } else if (m_plan && !skip_all && !m_bail_out && m_plan->last - m_plan->first + 1 != m_points) {

@@ -31,8 +31,15 @@ public:
   std::vector<core::SubtestResult> take_subtests() { return std::move(m_subtests); }
   std::size_t subtests_not_kept() const { return m_not_kept; }
 
-  std::size_t points() const { return m_points; }
-  std::size_t failed() const { return m_failed; }
+  // Counts as TAP::Parser gives them: points run, failed (not ok without TODO), skipped (SKIP
+  // directive), todo (TODO directive, passing or not).
+  struct Counts {
+    std::size_t points = 0;
+    std::size_t failed = 0;
+    std::size_t skipped = 0;
+    std::size_t todo = 0;
+  };
+  Counts counts() const { return {m_points, m_failed, m_skipped, m_todo}; }
 
 private:
   std::size_t m_max_kept;
@@ -41,6 +48,10 @@ private:
   std::size_t m_points = 0;
   std::size_t m_failed = 0;
   std::size_t m_skipped = 0;
+  std::size_t m_todo = 0;
+  std::optional<std::string> m_out_of_sequence; // the first point whose number is not the next
+  bool m_plan_in_middle = false;                 // a plan with points both before and after it
+  std::size_t m_plan_points = 0;                 // points seen when the plan came
   std::vector<std::string> m_failed_names; // the first few, for the reason
   std::optional<Plan> m_plan;
   int m_plans = 0;

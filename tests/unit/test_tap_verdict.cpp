@@ -106,3 +106,12 @@ TEST_CASE("subtests keep names, YAML diagnostics, and stop being kept past the c
   REQUIRE(nested.subtests.size() == 1);
   CHECK(nested.subtests[0].name == "outer");
 }
+
+TEST_CASE("as for TAP::Parser: numbers out of sequence, a plan in the middle") {
+  CHECK(judge("1..3\nok 1\nok 3\nok 2\n").verdict.reason ==
+        "out of sequence: test 3 where 2 was expected");
+  // Unnumbered points keep the count going.
+  CHECK(judge("1..3\nok\nok 2\nok\n").verdict.outcome == Outcome::pass);
+  CHECK(judge("ok 1\n1..2\nok 2\n").verdict.reason ==
+        "the plan is neither at the start nor at the end");
+}
