@@ -145,8 +145,7 @@ int run(int argc, char** argv) {
   report::ConsoleOptions console;
   console.out = config.tap ? stderr : stdout;
   const int console_fd = fileno(console.out);
-  // As gdtr: when stdout is the journal, results are already logged there.
-  console.quiet = config.quiet || g_log_writer_is_journald(STDOUT_FILENO);
+  console.quiet = config.quiet;
   console.progress =
       config.status == core::StatusMode::yes ||
       (config.status == core::StatusMode::automatic && report::is_smart_terminal(console_fd));

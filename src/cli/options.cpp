@@ -188,7 +188,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
         fmt::format("invalid --timeout {} (expected seconds >= 0)", raw.timeout));
   }
   config.timeout = std::chrono::seconds{raw.timeout};
-  if (raw.kill_grace < 0 || raw.kill_grace > 3600) {
+  if (!(raw.kill_grace >= 0 && raw.kill_grace <= 3600)) { // also rejects NaN
     return util::unexpected(
         fmt::format("invalid --kill-grace {} (expected 0 to 3600 seconds)", raw.kill_grace));
   }

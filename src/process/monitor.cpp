@@ -195,7 +195,21 @@ pid_t start_test(const MonitorSetup& s) noexcept {
   ::posix_spawnattr_setsigdefault(&attr, &ignored);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int err = ::posix_spawn(&pid, s.program, nullptr, &attr, s.argv, s.envp);
+  int err = ::posix_spawn(&pid, s.program, nullptr, &attr, s.argv, s.envp);
+  if (err == ENOEXEC) {
+    // A script without "#!": run it with /bin/sh, as execvp and g_spawn do.
+    static char* sh_argv[16384];
+    static char sh[] = "/bin/sh";
+    sh_argv[0] = sh;
+    sh_argv[1] = const_cast<char*>(s.program);
+    std::size_t i = 1;
+    while (s.argv[i] && i + 2 < sizeof sh_argv / sizeof sh_argv[0]) {
+      sh_argv[i + 1] = s.argv[i];
+      i++;
+    }
+    sh_argv[i + 1] = nullptr;
+    err = ::posix_spawn(&pid, sh, nullptr, &attr, sh_argv, s.envp);
+  }
   ::posix_spawnattr_destroy(&attr);
   return err == 0 ? pid : -err;
 }

@@ -11,14 +11,17 @@ constexpr const char* green = "32";
 constexpr const char* red = "31";
 constexpr const char* yellow = "33";
 
-// Output lines are shown as printed, minus carriage returns that would overprint our lines.
+// Output lines are shown as printed, but for carriage returns (they would overprint our lines)
+// and control characters other than tab and escape (colours stay), shown as '?'.
 std::string printable(std::string_view line) {
   std::string out;
   out.reserve(line.size());
   for (char c : line) {
-    if (c != '\r') {
-      out.push_back(c);
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\r') {
+      continue;
     }
+    out.push_back((byte < 0x20 && c != '\t' && c != '\x1b') || byte == 0x7f ? '?' : c);
   }
   return out;
 }
@@ -81,7 +84,7 @@ void Console::draw_progress() {
 }
 
 void Console::print_line(const std::string& line) {
-  std::fputs(line.c_str(), m_options.out);
+  std::fwrite(line.data(), 1, line.size(), m_options.out);
   std::fputc('\n', m_options.out);
 }
 

@@ -8,10 +8,12 @@
 #include "util/strings.hpp"
 #include "util/temp_dir.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -159,7 +161,10 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   process::SpawnRequest request;
   request.env = merge_environment(m_options.base_env, overrides);
   request.argv = spec.argv;
-  request.program = process::find_program(spec.argv.at(0), lookup(request.env, "PATH"));
+  // Without PATH, the search path execvp and g_spawn use.
+  const auto search_path = lookup(request.env, "PATH");
+  request.program =
+      process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
   request.cwd = test->dir.path();
   request.output_fd = pipe.write.get();
   request.kill_grace = m_options.kill_grace;
@@ -201,6 +206,7 @@ std::vector<Finished> ProcessRunner::abort(int signo) {
     test->interrupted_by = signo;
     test->tree->terminate();
   }
+  collect_finished(); // a test may have ended just now
   while (!m_running.empty()) {
     poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending
   }
@@ -237,13 +243,10 @@ int ProcessRunner::poll_once() {
     throw std::runtime_error(fmt::format("ppoll: {}", util::errno_text(errno)));
   }
 
-  bool any_report = false;
   for (std::size_t i = 0; ready > 0 && i < m_running.size(); i++) {
-    Running& test = *m_running[i];
     if (fds[2 + 2 * i].revents != 0) {
-      drain(test);
+      drain(*m_running[i]);
     }
-    any_report = any_report || fds[1 + 2 * i].revents != 0;
   }
 
   int stop_signal = 0;
@@ -262,9 +265,8 @@ int ProcessRunner::poll_once() {
       test->tree->terminate();
     }
   }
-  if (any_report) {
-    collect_finished();
-  }
+  // Also without a report event: terminate() may have read a monitor's end of file itself.
+  collect_finished();
   return stop_signal;
 }
 
@@ -343,23 +345,11 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.log_file = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
   }
 
-  const bool keep =
-      m_options.report_directory && core::is_failure(result.outcome) && !test.dir.path().empty();
+  // Interrupted tests did not fail on their own: their directories go like passing ones'.
+  const bool keep = m_options.report_directory && core::is_failure(result.outcome) &&
+                    result.outcome != core::Outcome::interrupted && !test.dir.path().empty();
   if (keep) {
-    const auto target = *m_options.report_directory / util::squash_name(test.spec->name);
-    (void)util::remove_tree(target);
-    const auto tmp = test.dir.release();
-    std::error_code ec;
-    std::filesystem::rename(tmp, target, ec);
-    const auto kept = ec ? tmp : target;
-    if (ec) {
-      result.notes.push_back(fmt::format("kept in {}: cannot rename to {}: {}", tmp.string(),
-                                         target.string(), ec.message()));
-    }
-    if (test.report_output) {
-      std::filesystem::rename(*test.report_output, kept / "output.txt", ec);
-    }
-    result.kept_dir = kept;
+    keep_for_report(test, result);
   } else {
     if (auto removed = test.dir.remove(); !removed) {
       result.notes.push_back(
@@ -371,6 +361,37 @@ core::TestResult ProcessRunner::finish(Running& test) {
     }
   }
   return result;
+}
+
+void ProcessRunner::keep_for_report(Running& test, core::TestResult& result) {
+  const auto target = *m_options.report_directory / util::squash_name(test.spec->name);
+  (void)util::remove_tree(target);
+  const auto tmp = test.dir.release();
+  struct stat st {};
+  std::error_code ec;
+  if (::lstat(tmp.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::filesystem::rename(tmp, target, ec);
+  } else {
+    // The test put something else (a symlink...) in its directory's place: that is left alone,
+    // and never followed.
+    result.notes.push_back(
+        fmt::format("{} is no longer a directory; only the output is kept", tmp.string()));
+    std::filesystem::create_directory(target, ec);
+  }
+  if (ec) {
+    result.notes.push_back(
+        fmt::format("cannot keep the test's directory as {}: {}", target.string(), ec.message()));
+    return;
+  }
+  result.kept_dir = target;
+  if (test.report_output) {
+    // Relative to the directory opened without following links, so output.txt lands in it.
+    util::Fd dir{::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+    if (!dir || ::renameat(AT_FDCWD, test.report_output->c_str(), dir.get(), "output.txt") != 0) {
+      result.notes.push_back(
+          fmt::format("output not kept in {}: {}", target.string(), util::errno_text(errno)));
+    }
+  }
 }
 
 } // namespace ginsttest::runner

@@ -48,6 +48,8 @@ private:
   void collect_finished();
   static bool drain(Running& test);
   core::TestResult finish(Running& test);
+  // Moves a failed test's directory and output to the report directory.
+  void keep_for_report(Running& test, core::TestResult& result);
 
   ProcessRunnerOptions m_options;
   process::Spawner& m_spawner;

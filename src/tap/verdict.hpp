@@ -50,9 +50,9 @@ private:
   std::size_t m_skipped = 0;
   std::size_t m_todo = 0;
   std::optional<std::string> m_out_of_sequence; // the first point whose number is not the next
-  bool m_plan_in_middle = false;                 // a plan with points both before and after it
-  std::size_t m_plan_points = 0;                 // points seen when the plan came
-  std::vector<std::string> m_failed_names; // the first few, for the reason
+  bool m_plan_in_middle = false;                // a plan with points both before and after it
+  std::size_t m_plan_points = 0;                // points seen when the plan came
+  std::vector<std::string> m_failed_names;      // the first few, for the reason
   std::optional<Plan> m_plan;
   int m_plans = 0;
   bool m_last_was_point = false;

@@ -51,6 +51,12 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
       continue;
     }
     Fd child{::openat(dirfd, entry->d_name, dir_open_flags)};
+    if (!child && errno == EACCES) {
+      // A directory the test made unreadable (unlinkat said it is a directory, not a symlink,
+      // and no process of the test is left to swap it).
+      ::fchmodat(dirfd, entry->d_name, S_IRWXU, 0);
+      child.reset(::openat(dirfd, entry->d_name, dir_open_flags));
+    }
     if (!child) {
       if (first_failure) {
         first_failure =
@@ -128,7 +134,22 @@ Status TempDir::remove() {
   }
   const auto path = std::exchange(m_path, {});
   Fd fd{::open(path.c_str(), dir_open_flags)};
+  if (!fd && errno == EACCES) {
+    // The test made its own directory unreadable: check it is still a directory (not a
+    // symlink it put in its place), then give it back its permissions.
+    Fd parent{::open(path.parent_path().c_str(), dir_open_flags)};
+    struct stat st {};
+    const auto name = path.filename();
+    if (parent && ::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(st.st_mode)) {
+      ::fchmodat(parent.get(), name.c_str(), S_IRWXU, 0);
+      fd.reset(::open(path.c_str(), dir_open_flags));
+    }
+  }
   if (!fd) {
+    if (errno == ENOENT) {
+      return Ok{}; // the test removed it itself
+    }
     return unexpected(fmt::format("{}: {}", path.string(), errno_text(errno)));
   }
   struct stat st {};
@@ -137,7 +158,7 @@ Status TempDir::remove() {
     return unexpected(
         fmt::format("{}: not removed, its {} stamp is gone", path.string(), stamp_name));
   }
-  return remove_tree(path);
+  return remove_open_tree(fd.get(), path);
 }
 
 } // namespace ginsttest::util

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 make_test grp/t.test session "touch $SCRATCH/ran"
 
 for args in --status=maybe --order=bogus --no-such-option -Z --timeout=abc --parallel=abc \
-    --kill-grace=abc --seed=abc --output-lines=abc; do
+    --kill-grace=abc --kill-grace=nan --seed=abc --output-lines=abc; do
     assert_exit 1 gtr -d "$TREE" "$args"
     [[ -s $ERR ]] || fail "no message on stderr for $args"
     assert_not_contains "$OUT" "Running test:"

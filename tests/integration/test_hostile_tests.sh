@@ -1,0 +1,30 @@
+#!/bin/bash
+# Tests that attack their own box: deleting their directory, swapping it for a symlink before
+# failing, printing NUL and control bytes. The runner reports them plainly and follows nothing.
+source "$(dirname "$0")/lib.sh"
+
+mkdir "$SCRATCH/victim"
+make_test grp/rm-self.test session "sh -c 'rm -rf \"\$TMPDIR\"'"
+make_test grp/swap.test session \
+    "sh -c 'd=\$(pwd); cd /; mv \"\$d\" \"\$d.moved\"; ln -s $SCRATCH/victim \"\$d\"; echo swapped; exit 1'"
+# Output=TAP with no TAP in it: a failure, so that its output is shown.
+make_test grp/bytes.test session "printf 'a\\000b\\001c\\033[1md\\n'" "Output=TAP"
+
+run_runner -d "$TREE" --order=name --report-directory="$SCRATCH/rep"
+assert_eq "$RC" 2 "exit status"
+# A test that removed its own directory passes without a note.
+assert_line "$OUT" "PASS: grp/rm-self.test"
+assert_not_contains "$OUT" "left behind"
+# The symlink is neither followed nor kept: output.txt goes to a fresh directory.
+[[ -z $(ls -A "$SCRATCH/victim") ]] || fail "the runner wrote through the test's symlink"
+[[ -d $SCRATCH/rep/grp_swap.test && ! -L $SCRATCH/rep/grp_swap.test ]] \
+    || fail "no report directory for grp/swap.test"
+assert_eq "$(cat "$SCRATCH/rep/grp_swap.test/output.txt")" "swapped" "kept output"
+assert_contains "$OUT" "is no longer a directory; only the output is kept"
+# NUL and control bytes are shown as '?', escape sequences kept.
+assert_line "$OUT" $'  | a?b?c\x1b[1md'
+# What the swapping test left in TMPDIR is its own doing ($d.moved); nothing else remains.
+leftover=$(ls -A "$RUN_TMP" | grep -v '\.moved$' || true)
+assert_eq "$leftover" "" "other leftovers in TMPDIR"
+rm -rf "$RUN_TMP"/*.moved
+echo ok
