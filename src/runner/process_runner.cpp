@@ -126,9 +126,11 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     m_done.push_back(Finished{id, finish(*test)});
   };
 
+  // Cut long names so that the directory name stays within NAME_MAX (255).
+  const auto short_name = squashed.substr(0, 200);
   auto dir = m_options.report_directory
-                 ? util::TempDir::create(*m_options.report_directory, ".tmp-" + squashed)
-                 : util::TempDir::create(m_options.temp_base, "test-tmp-" + squashed);
+                 ? util::TempDir::create(*m_options.report_directory, ".tmp-" + short_name)
+                 : util::TempDir::create(m_options.temp_base, "test-tmp-" + short_name);
   if (!dir) {
     return fail_to_start(dir.error().what);
   }

@@ -4,6 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 
 mkdir "$SCRATCH/victim"
+# A name near NAME_MAX still gets a directory (its temporary name is cut).
+long=grp/$(printf 'x%.0s' {1..240}).test
+make_test "$long" session true
 make_test grp/rm-self.test session "sh -c 'rm -rf \"\$TMPDIR\"'"
 make_test grp/swap.test session \
     "sh -c 'd=\$(pwd); cd /; mv \"\$d\" \"\$d.moved\"; ln -s $SCRATCH/victim \"\$d\"; echo swapped; exit 1'"
@@ -12,6 +15,7 @@ make_test grp/bytes.test session "printf 'a\\000b\\001c\\033[1md\\n'" "Output=TA
 
 run_runner -d "$TREE" --order=name --report-directory="$SCRATCH/rep"
 assert_eq "$RC" 2 "exit status"
+assert_line "$OUT" "PASS: $long"
 # A test that removed its own directory passes without a note.
 assert_line "$OUT" "PASS: grp/rm-self.test"
 assert_not_contains "$OUT" "left behind"
