@@ -32,7 +32,7 @@ public:
   std::size_t subtests_not_kept() const { return m_not_kept; }
 
   // Counts as TAP::Parser gives them: points run, failed (not ok without TODO), skipped (SKIP
-  // directive), todo (TODO directive, passing or not).
+  // directive, ok or not), todo (TODO directive, passing or not).
   struct Counts {
     std::size_t points = 0;
     std::size_t failed = 0;
