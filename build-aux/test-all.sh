@@ -1,7 +1,7 @@
 #!/bin/bash
 # Installs what the build and the tests need (Debian 12, as root), builds the project twice
 # (a normal build and one with AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole
-# test suite in both. Ends with one line "N passed, N failed[, N skipped]" counted from meson's
+# test suite in both, then runs the fuzz targets (a clang build). Ends with one line "N passed, N failed[, N skipped]" counted from meson's
 # own results. Exit status: 0 when nothing failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,14 @@ ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C _build-sanitize --print-errorlogs || status=1
 
-python3 build-aux/count-results.py _build/meson-logs/testlog.json \
-    _build-sanitize/meson-logs/testlog.json
+# The libFuzzer targets (TAP parser, .test parser), about a minute each, with clang.
+logs=(_build/meson-logs/testlog.json _build-sanitize/meson-logs/testlog.json)
+if command -v clang++ >/dev/null; then
+    CC=clang CXX=clang++ setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+        -Db_lundef=false
+    meson test -C _build-fuzz --suite fuzz --print-errorlogs || status=1
+    logs+=(_build-fuzz/meson-logs/testlog.json)
+fi
+
+python3 build-aux/count-results.py "${logs[@]}"
 exit $status
