@@ -66,6 +66,9 @@ std::size_t unescaped_hash(std::string_view s) {
 
 // "\#" becomes '#' and "\\" becomes '\'; other backslashes stay.
 std::string unescape(std::string_view s) {
+  if (s.find('\\') == std::string_view::npos) {
+    return std::string{s}; // the common case
+  }
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); i++) {
@@ -150,6 +153,13 @@ void Parser::feed(std::string_view bytes) {
   while (!bytes.empty()) {
     const auto nl = bytes.find('\n');
     const auto piece = bytes.substr(0, nl);
+    if (nl != std::string_view::npos && m_line.empty() && !m_line_truncated &&
+        piece.size() <= m_max_line) {
+      // A whole line in this piece: parse it where it is, without copying.
+      handle_line(piece.ends_with('\r') ? piece.substr(0, piece.size() - 1) : piece, false);
+      bytes.remove_prefix(nl + 1);
+      continue;
+    }
     const std::size_t room = m_max_line - std::min(m_max_line, m_line.size());
     m_line.append(piece.substr(0, room));
     m_line_truncated = m_line_truncated || piece.size() > room;

@@ -38,7 +38,6 @@ void Tally::on_event(const Event& event) {
     return; // a subtest's own points are summed up by its parent's point
   }
   if (const auto* point = std::get_if<TestPoint>(&event.payload)) {
-    const auto now = std::chrono::steady_clock::now();
     m_points++;
     if (point->number && *point->number != m_points && !m_out_of_sequence) {
       m_out_of_sequence = fmt::format("test {} where {} was expected", *point->number, m_points);
@@ -62,12 +61,13 @@ void Tally::on_event(const Event& event) {
       m_skipped++; // also a "not ok # SKIP", as TAP::Parser counts
     }
     if (m_subtests.size() < m_max_kept) {
+      const auto now = std::chrono::steady_clock::now(); // only for the points kept
       m_subtests.push_back(
           core::SubtestResult{point->description, outcome, point->reason, {}, now - m_last});
+      m_last = now;
     } else {
       m_not_kept++;
     }
-    m_last = now;
     m_last_was_point = true;
     return;
   }
