@@ -24,8 +24,9 @@ done
 echo "== runner peak RSS while a test prints TAP"
 declare -A rss
 for size in 10M 1G; do
-    rss[$size]=$( { /usr/bin/time -f %M "$build/src/ginsttest-runner" -d "$work/tree" -t 0 \
-        --quiet "tap/print-$size" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -o "$work/rss" -f %M "$build/src/ginsttest-runner" -d "$work/tree" -t 0 \
+        --quiet "tap/print-$size" >/dev/null 2>&1 || true
+    rss[$size]=$(tail -n 1 "$work/rss")
     echo "  $size of TAP: ${rss[$size]} KiB"
 done
 diff_kb=$(( ${rss[1G]} - ${rss[10M]} ))

@@ -64,13 +64,14 @@ std::size_t unescaped_hash(std::string_view s) {
   return std::string_view::npos;
 }
 
-// "\#" becomes '#' and "\\" becomes '\'; other backslashes stay.
-std::string unescape(std::string_view s) {
+// "\#" becomes '#' and "\\" becomes '\'; other backslashes stay. The result is `s` itself
+// when there is nothing to unescape (the common case), else lives in `buffer`.
+std::string_view unescape(std::string_view s, std::string& buffer) {
   if (s.find('\\') == std::string_view::npos) {
-    return std::string{s}; // the common case
+    return s;
   }
-  std::string out;
-  out.reserve(s.size());
+  std::string& out = buffer;
+  out.clear();
   for (std::size_t i = 0; i < s.size(); i++) {
     if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '#' || s[i + 1] == '\\')) {
       i++;
@@ -98,13 +99,14 @@ std::optional<Plan> parse_plan(std::string_view s) {
   plan.first = *first;
   plan.last = *last;
   if (!s.empty()) {
-    plan.comment = std::string{trim(s.substr(1))};
+    plan.comment = trim(s.substr(1));
   }
   return plan;
 }
 
-// "ok", "not ok" followed by the end or a blank.
-std::optional<TestPoint> parse_point(std::string_view s) {
+// "ok", "not ok" followed by the end or a blank. Unescaped text may go to the two buffers.
+std::optional<TestPoint> parse_point(std::string_view s, std::string& description,
+                                     std::string& reason) {
   TestPoint point;
   if (s.starts_with("not ok")) {
     s.remove_prefix(6);
@@ -126,7 +128,7 @@ std::optional<TestPoint> parse_point(std::string_view s) {
     s = ltrim(s.substr(1));
   }
   const auto hash = unescaped_hash(s);
-  point.description = unescape(rtrim(s.substr(0, hash)));
+  point.description = unescape(rtrim(s.substr(0, hash)), description);
   if (hash != std::string_view::npos) {
     auto directive = ltrim(s.substr(hash + 1));
     const bool skip = starts_with_nocase(directive, "skip");
@@ -137,7 +139,7 @@ std::optional<TestPoint> parse_point(std::string_view s) {
       while (!directive.empty() && !is_blank(directive.front())) {
         directive.remove_prefix(1);
       }
-      point.reason = unescape(trim(directive));
+      point.reason = unescape(trim(directive), reason);
     }
   }
   return point;
@@ -184,7 +186,7 @@ void Parser::finish() {
   if (m_in_yaml) {
     // An unterminated block: what there is still belongs to its test point.
     m_in_yaml = false;
-    emit(m_yaml_depth, true, YamlBlock{std::move(m_yaml)});
+    emit(m_yaml_depth, true, YamlBlock{m_yaml});
     m_yaml.clear();
   }
   close_subtests(0);
@@ -207,7 +209,7 @@ void Parser::handle_line(std::string_view line, bool truncated) {
   if (m_in_yaml) {
     if (indent == m_yaml_indent && rtrim(rest) == "...") {
       m_in_yaml = false;
-      emit(m_yaml_depth, m_yaml_truncated, YamlBlock{std::move(m_yaml)});
+      emit(m_yaml_depth, m_yaml_truncated, YamlBlock{m_yaml});
       m_yaml.clear();
       m_yaml_truncated = false;
       return;
@@ -248,14 +250,14 @@ void Parser::handle_tap(std::string_view s, unsigned depth, bool truncated) {
       if (depth == m_depth + 1) {
         // TAP 14: the comment is indented like the child stream it opens.
         m_depth = depth;
-        emit(depth, truncated, SubtestStart{std::string{name}});
+        emit(depth, truncated, SubtestStart{name});
       } else {
         close_subtests(std::min(depth, m_depth));
         m_subtest_name = std::string{name};
       }
       return;
     }
-    emit(here, truncated, Comment{std::string{text}});
+    emit(here, truncated, Comment{text});
     return;
   }
 
@@ -264,20 +266,20 @@ void Parser::handle_tap(std::string_view s, unsigned depth, bool truncated) {
     auto rest = s.substr(12);
     const auto number = take_number(rest);
     if (!number || !trim(rest).empty()) {
-      emit(here, truncated, Unknown{std::string{s}});
+      emit(here, truncated, Unknown{s});
       return;
     }
     payload = Version{static_cast<int>(std::min<std::uint64_t>(*number, 1000))};
   } else if (auto plan = parse_plan(s)) {
     payload = std::move(*plan);
-  } else if (auto point = parse_point(s)) {
+  } else if (auto point = parse_point(s, m_description, m_reason)) {
     payload = std::move(*point);
   } else if (s.starts_with("Bail out!")) {
-    payload = BailOut{std::string{trim(s.substr(9))}};
+    payload = BailOut{trim(s.substr(9))};
   } else if (s.starts_with("pragma ") && s.size() > 8 && (s[7] == '+' || s[7] == '-')) {
-    payload = Pragma{s[7] == '+', std::string{trim(s.substr(8))}};
+    payload = Pragma{s[7] == '+', trim(s.substr(8))};
   } else {
-    emit(here, truncated, Unknown{std::string{s}});
+    emit(here, truncated, Unknown{s});
     return;
   }
 
@@ -285,7 +287,8 @@ void Parser::handle_tap(std::string_view s, unsigned depth, bool truncated) {
   if (depth > m_depth) {
     while (m_depth < depth) {
       m_depth++;
-      emit(m_depth, false, SubtestStart{std::exchange(m_subtest_name, {})});
+      emit(m_depth, false, SubtestStart{m_subtest_name});
+      m_subtest_name.clear();
     }
   } else if (depth < m_depth) {
     close_subtests(depth);

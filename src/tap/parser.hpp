@@ -21,42 +21,43 @@ struct Version {
 struct Plan {
   std::uint64_t first = 1;
   std::uint64_t last = 0;
-  std::string comment;
+  std::string_view comment;
 };
 struct TestPoint {
   bool ok = false;
   std::optional<std::uint64_t> number;
-  std::string description; // unescaped: "\#" is '#', "\\" is '\'
+  std::string_view description; // unescaped: "\#" is '#', "\\" is '\'
   Directive directive = Directive::none;
-  std::string reason; // the directive's text ("SKIP no network": "no network")
+  std::string_view reason; // the directive's text ("SKIP no network": "no network")
 };
 // A YAML diagnostics block following a test point, without its markers and indentation.
 struct YamlBlock {
-  std::string text;
+  std::string_view text;
 };
 struct BailOut {
-  std::string reason;
+  std::string_view reason;
 };
 struct Pragma {
   bool enable = true;
-  std::string name;
+  std::string_view name;
 };
 struct Comment {
-  std::string text; // after "#" and the spaces that follow it
+  std::string_view text; // after "#" and the spaces that follow it
 };
 // A child stream begins (TAP 14 indented subtest); `name` from "# Subtest: name" when given.
 struct SubtestStart {
-  std::string name;
+  std::string_view name;
 };
 struct SubtestEnd {};
 // Anything else, kept for the log; never an error.
 struct Unknown {
-  std::string line;
+  std::string_view line;
 };
 
 using Payload = std::variant<Version, Plan, TestPoint, YamlBlock, BailOut, Pragma, Comment,
                              SubtestStart, SubtestEnd, Unknown>;
 
+// The text in an event points into the parser's buffers: it is valid during on_event() only.
 struct Event {
   unsigned depth = 0;     // 0 for the top-level stream, 1 for a subtest of it...
   bool truncated = false; // the line or block was longer than the limit and was cut
@@ -102,6 +103,8 @@ private:
   unsigned m_yaml_depth = 0;
   std::string m_yaml;
   bool m_yaml_truncated = false;
+  std::string m_description; // unescaped text of the current point, reused
+  std::string m_reason;
 };
 
 } // namespace ginsttest::tap

@@ -30,7 +30,7 @@ bool starts_with_skip(std::string_view comment) {
 void Tally::on_event(const Event& event) {
   if (const auto* bail = std::get_if<BailOut>(&event.payload)) {
     if (!m_bail_out) {
-      m_bail_out = bail->reason;
+      m_bail_out = std::string{bail->reason};
     }
     return;
   }
@@ -54,7 +54,7 @@ void Tally::on_event(const Event& event) {
       if (m_failed_names.size() < names_in_reason) {
         m_failed_names.push_back(point->description.empty()
                                      ? fmt::format("#{}", point->number.value_or(m_points))
-                                     : point->description);
+                                     : std::string{point->description});
       }
     }
     if (point->directive == Directive::skip) {
@@ -62,8 +62,8 @@ void Tally::on_event(const Event& event) {
     }
     if (m_subtests.size() < m_max_kept) {
       const auto now = std::chrono::steady_clock::now(); // only for the points kept
-      m_subtests.push_back(
-          core::SubtestResult{point->description, outcome, point->reason, {}, now - m_last});
+      m_subtests.push_back(core::SubtestResult{
+          std::string{point->description}, outcome, std::string{point->reason}, {}, now - m_last});
       m_last = now;
     } else {
       m_not_kept++;
@@ -73,14 +73,14 @@ void Tally::on_event(const Event& event) {
   }
   if (const auto* yaml = std::get_if<YamlBlock>(&event.payload)) {
     if (m_last_was_point && m_not_kept == 0 && !m_subtests.empty()) {
-      m_subtests.back().diagnostics = yaml->text;
+      m_subtests.back().diagnostics = std::string{yaml->text};
     }
     return;
   }
   m_last_was_point = false;
   if (const auto* plan = std::get_if<Plan>(&event.payload)) {
     m_plans++;
-    m_plan = *plan;
+    m_plan = KeptPlan{plan->first, plan->last, std::string{plan->comment}};
     m_plan_points = m_points;
   }
 }

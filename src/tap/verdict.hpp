@@ -53,7 +53,12 @@ private:
   bool m_plan_in_middle = false;                // a plan with points both before and after it
   std::size_t m_plan_points = 0;                // points seen when the plan came
   std::vector<std::string> m_failed_names;      // the first few, for the reason
-  std::optional<Plan> m_plan;
+  struct KeptPlan {
+    std::uint64_t first;
+    std::uint64_t last;
+    std::string comment;
+  };
+  std::optional<KeptPlan> m_plan;
   int m_plans = 0;
   bool m_last_was_point = false;
   std::optional<std::string> m_bail_out;

@@ -37,15 +37,17 @@ private:
                        t.number ? std::to_string(*t.number) : "-", t.description, directive,
                        t.reason);
   }
-  static std::string describe(const tap::YamlBlock& y) { return "yaml [" + y.text + "]"; }
-  static std::string describe(const tap::BailOut& b) { return "bail [" + b.reason + "]"; }
+  static std::string describe(const tap::YamlBlock& y) { return fmt::format("yaml [{}]", y.text); }
+  static std::string describe(const tap::BailOut& b) { return fmt::format("bail [{}]", b.reason); }
   static std::string describe(const tap::Pragma& p) {
     return fmt::format("pragma {}{}", p.enable ? '+' : '-', p.name);
   }
-  static std::string describe(const tap::Comment& c) { return "# [" + c.text + "]"; }
-  static std::string describe(const tap::SubtestStart& s) { return "subtest [" + s.name + "]"; }
+  static std::string describe(const tap::Comment& c) { return fmt::format("# [{}]", c.text); }
+  static std::string describe(const tap::SubtestStart& s) {
+    return fmt::format("subtest [{}]", s.name);
+  }
   static std::string describe(const tap::SubtestEnd&) { return "end"; }
-  static std::string describe(const tap::Unknown& u) { return "? [" + u.line + "]"; }
+  static std::string describe(const tap::Unknown& u) { return fmt::format("? [{}]", u.line); }
 };
 
 std::vector<std::string> parse(std::string_view text, std::size_t max_line = 64 * 1024) {
