@@ -83,8 +83,9 @@ std::string_view unescape(std::string_view s, std::string& buffer) {
 
 std::optional<Plan> parse_plan(std::string_view s) {
   Plan plan;
+  // The plan is "1..N": a count from one (TAP 14, and what TAP::Parser accepts).
   const auto first = take_number(s);
-  if (!first || !s.starts_with("..")) {
+  if (!first || *first != 1 || !s.starts_with("..")) {
     return std::nullopt;
   }
   s.remove_prefix(2);

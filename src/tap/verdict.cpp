@@ -113,6 +113,9 @@ core::Verdict Tally::verdict(int wait_status) const {
   } else if (m_plan && !skip_all && !m_bail_out && m_plan->last - m_plan->first + 1 != m_points) {
     problems.push_back(
         fmt::format("planned {}, ran {}", m_plan->last - m_plan->first + 1, m_points));
+  } else if (m_plan && !skip_all && starts_with_skip(m_plan->comment)) {
+    // As for TAP::Parser: "# SKIP" on a plan means "skip everything", so only 1..0 may say it.
+    problems.push_back(fmt::format("1..{} # SKIP plans tests and skips them all", m_plan->last));
   } else if (skip_all && m_points > 0) {
     problems.push_back(fmt::format("planned none, ran {}", m_points));
   }

@@ -104,8 +104,8 @@ TEST_CASE("test points: numbers, dashes, directives in any case, escapes") {
 TEST_CASE("plans") {
   CHECK(parse("1..0 # SKIP no display\n") == Lines{"0 plan 1..0 [SKIP no display]"});
   CHECK(parse("ok\n1..1\n") == Lines{"0 ok - [] []", "0 plan 1..1 []"});
-  CHECK(parse("1..2 trailing\n1..\n..3\n") ==
-        Lines{"0 ? [1..2 trailing]", "0 ? [1..]", "0 ? [..3]"});
+  CHECK(parse("1..2 trailing\n1..\n..3\n100..1\n") ==
+        Lines{"0 ? [1..2 trailing]", "0 ? [1..]", "0 ? [..3]", "0 ? [100..1]"});
 }
 
 TEST_CASE("version, bail out, pragmas, unknown lines, blank lines, CRLF") {

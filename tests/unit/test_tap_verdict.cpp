@@ -61,6 +61,8 @@ TEST_CASE("plans: missing, not matching, twice") {
   CHECK(judge("1..3\nok 1\n").verdict.reason == "planned 3, ran 1");
   CHECK(judge("1..1\nok 1\nok 2\n").verdict.reason == "planned 1, ran 2");
   CHECK(judge("ok 1\n1..1\nok 2\n1..2\n").verdict.reason == "2 plans");
+  CHECK(judge("1..1 # SKIP flux\nok 1\n").verdict.reason ==
+        "1..1 # SKIP plans tests and skips them all");
 }
 
 TEST_CASE("bail out fails, also from a subtest") {
