@@ -107,10 +107,26 @@ void Console::test_started(const core::TestSpec& spec) {
   draw_progress();
 }
 
+void Console::test_progress(const core::TestSpec& spec, std::size_t points,
+                            std::optional<std::uint64_t> planned) {
+  for (auto& entry : m_running) {
+    if (entry == spec.name || entry.starts_with(spec.name + " (")) {
+      entry = planned ? fmt::format("{} ({}/{})", spec.name, points, *planned)
+                      : fmt::format("{} ({})", spec.name, points);
+    }
+  }
+  if (m_options.progress) {
+    clear_progress();
+    draw_progress();
+  }
+}
+
 void Console::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   clear_progress();
   m_done++;
-  std::erase(m_running, spec.name);
+  std::erase_if(m_running, [&](const std::string& entry) {
+    return entry == spec.name || entry.starts_with(spec.name + " (");
+  });
   const bool failed = core::is_failure(result.outcome);
   const std::string line = result_line(spec, result);
   if (failed) {

@@ -26,6 +26,8 @@ public:
 
   void run_started(const RunInfo& info) override;
   void test_started(const core::TestSpec& spec) override;
+  void test_progress(const core::TestSpec& spec, std::size_t points,
+                     std::optional<std::uint64_t> planned) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void run_finished(const core::RunSummary& summary) override;
 
@@ -38,7 +40,7 @@ private:
   ConsoleOptions m_options;
   std::size_t m_total = 0;
   std::size_t m_done = 0;
-  std::vector<std::string> m_running;
+  std::vector<std::string> m_running;  // names, with " (done/planned)" for TAP tests
   std::vector<std::string> m_failures; // "FAIL: name (reason)", repeated after the summary
   bool m_progress_shown = false;
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();

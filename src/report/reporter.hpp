@@ -24,6 +24,9 @@ public:
   virtual ~Reporter() = default;
   virtual void run_started(const RunInfo& /*info*/) {}
   virtual void test_started(const core::TestSpec& /*spec*/) {}
+  // An Output=TAP test has seen `points` test points (of `planned`, once its plan is known).
+  virtual void test_progress(const core::TestSpec& /*spec*/, std::size_t /*points*/,
+                             std::optional<std::uint64_t> /*planned*/) {}
   virtual void test_finished(const core::TestSpec& /*spec*/, const core::TestResult& /*result*/) {}
   virtual void run_finished(const core::RunSummary& /*summary*/) {}
 };
@@ -41,6 +44,12 @@ public:
   void test_started(const core::TestSpec& spec) override {
     for (auto& r : m_reporters) {
       r->test_started(spec);
+    }
+  }
+  void test_progress(const core::TestSpec& spec, std::size_t points,
+                     std::optional<std::uint64_t> planned) override {
+    for (auto& r : m_reporters) {
+      r->test_progress(spec, points, planned);
     }
   }
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {

@@ -25,6 +25,9 @@ namespace ginsttest::runner {
 
 using Clock = std::chrono::steady_clock;
 
+// At most this often per test, a Progress event.
+constexpr std::chrono::milliseconds progress_interval{200};
+
 struct ProcessRunner::Running {
   std::size_t id = 0;
   const core::TestSpec* spec = nullptr;
@@ -43,6 +46,8 @@ struct ProcessRunner::Running {
   // For Output=TAP tests: the parser reading the output, and what it found.
   std::unique_ptr<tap::Tally> tally;
   std::unique_ptr<tap::Parser> parser;
+  std::size_t reported_points = 0; // in the last Progress event
+  Clock::time_point reported_at{};
 
   explicit Running(std::size_t tail_bytes) : capture(tail_bytes) {}
 
@@ -191,6 +196,11 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
 
 Event ProcessRunner::wait() {
   while (m_done.empty()) {
+    if (!m_progress.empty()) {
+      Progress next = m_progress.front();
+      m_progress.pop_front();
+      return next;
+    }
     if (m_running.empty()) {
       throw std::logic_error("ProcessRunner::wait() with no test running");
     }
@@ -212,6 +222,7 @@ std::vector<Finished> ProcessRunner::abort(int signo) {
   while (!m_running.empty()) {
     poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending
   }
+  m_progress.clear();
   std::vector<Finished> out{std::make_move_iterator(m_done.begin()),
                             std::make_move_iterator(m_done.end())};
   m_done.clear();
@@ -228,6 +239,13 @@ int ProcessRunner::poll_once() {
     fds.push_back(pollfd{test->output ? test->output.get() : -1, POLLIN, 0});
     if (test->deadline && (!next_deadline || *test->deadline < *next_deadline)) {
       next_deadline = test->deadline;
+    }
+    // Progress held back by the rate limit is sent when the limit allows.
+    if (test->tally && test->tally->counts().points != test->reported_points) {
+      const auto due = test->reported_at + progress_interval;
+      if (!next_deadline || due < *next_deadline) {
+        next_deadline = due;
+      }
     }
   }
 
@@ -269,6 +287,15 @@ int ProcessRunner::poll_once() {
   }
   // Also without a report event: terminate() may have read a monitor's end of file itself.
   collect_finished();
+  // Progress of TAP tests, a few times a second at most.
+  for (auto& test : m_running) {
+    if (test->tally && test->tally->counts().points != test->reported_points &&
+        now - test->reported_at >= progress_interval) {
+      test->reported_points = test->tally->counts().points;
+      test->reported_at = now;
+      m_progress.push_back(Progress{test->id, test->reported_points, test->tally->planned()});
+    }
+  }
   return stop_signal;
 }
 

@@ -56,6 +56,7 @@ private:
   util::Fd m_signals;
   std::vector<std::unique_ptr<Running>> m_running;
   std::deque<Finished> m_done;
+  std::deque<Progress> m_progress;
 };
 
 } // namespace ginsttest::runner

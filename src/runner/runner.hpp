@@ -5,6 +5,8 @@
 #include "core/test_spec.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -17,7 +19,13 @@ struct Finished {
 struct Interrupted {
   int signo; // SIGINT or SIGTERM received by the runner
 };
-using Event = std::variant<Finished, Interrupted>;
+// How far a running Output=TAP test has got (sent at most a few times a second).
+struct Progress {
+  std::size_t id;
+  std::size_t points;                   // test points seen so far
+  std::optional<std::uint64_t> planned; // from its plan, once seen
+};
+using Event = std::variant<Finished, Interrupted, Progress>;
 
 class Runner {
 public:
@@ -25,7 +33,8 @@ public:
   // Starts test `id` and returns at once. A test that cannot be started still finishes (with an
   // ERROR result) through wait().
   virtual void start(std::size_t id, const core::TestSpec& spec) = 0;
-  // Blocks until a started test has finished, or the runner was asked to stop.
+  // Blocks until a started test has finished, has made progress, or the runner was asked to
+  // stop.
   virtual Event wait() = 0;
   // Ends every running test (all of its processes) and returns their results, marked
   // INTERRUPTED with `signo` named in the reason.

@@ -87,6 +87,10 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
       }
       break;
     }
+    if (auto* progress = std::get_if<runner::Progress>(&event)) {
+      m_reporter.test_progress(running.at(progress->id), progress->points, progress->planned);
+      continue;
+    }
     auto& done = std::get<runner::Finished>(event);
     auto node = running.extract(done.id);
     if (node.mapped().exclusive()) {

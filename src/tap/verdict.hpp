@@ -41,6 +41,11 @@ public:
   };
   Counts counts() const { return {m_points, m_failed, m_skipped, m_todo}; }
 
+  // The number of points the plan announces, once a plan has been seen.
+  std::optional<std::uint64_t> planned() const {
+    return m_plan ? std::optional<std::uint64_t>{m_plan->last} : std::nullopt;
+  }
+
 private:
   std::size_t m_max_kept;
   std::vector<core::SubtestResult> m_subtests;

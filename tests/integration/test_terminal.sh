@@ -21,6 +21,14 @@ grep -q "^\[[0-9]/2 [0-9]:[0-9][0-9]\] grp/" "$OUT" || fail "no progress line wi
 tr -d '\r' <"$OUT" | sed "s/$esc\[K//g; s/^\[[0-9]\/2 [^]]*\] [^A-Z]*//" | grep -qxF "PASS: grp/a.test" \
     || fail "PASS line not intact once the progress line is removed"
 
+# A running Output=TAP test shows its points done and planned in the progress line.
+make_test tap/slow.test session "sh -c 'echo 1..3; echo ok 1; echo ok 2; sleep 1; echo ok 3'" \
+    "Output=TAP"
+run_runner -d "$TREE" --status=yes tap/slow
+assert_contains "$OUT" "tap/slow.test (2/3)"
+assert_contains "$OUT" "PASS: tap/slow.test"
+rm "$TREE/installed-tests/tap/slow.test"
+
 FORCE_COLOR=1 run_runner -d "$TREE" --order=name
 assert_contains "$OUT" "$esc[32mPASS$esc[0m: grp/a.test"
 assert_contains "$OUT" "$esc[31mFAIL$esc[0m: grp/b.test (exited with status 3)"
