@@ -1,5 +1,6 @@
 #include "discovery/scan.hpp"
 
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 #include <dirent.h>
@@ -16,10 +17,6 @@
 namespace ginsttest::discovery {
 namespace {
 
-struct DirCloser {
-  void operator()(DIR* d) const { ::closedir(d); }
-};
-
 struct Walker {
   std::uint32_t root;
   std::vector<TestFile>& found;
@@ -31,7 +28,7 @@ struct Walker {
     if (::stat(dir.c_str(), &st) != 0 || !visited.emplace(st.st_dev, st.st_ino).second) {
       return;
     }
-    std::unique_ptr<DIR, DirCloser> handle{::opendir(dir.c_str())};
+    util::DirPtr handle{::opendir(dir.c_str())};
     if (!handle) {
       warnings.push_back(fmt::format("{}: {}", dir.string(), util::errno_text(errno)));
       return;

@@ -1,5 +1,7 @@
 #include "report/console.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -156,20 +158,14 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
     print_line(fmt::format("  not ok: {}", subtest.name));
   }
   if (failed && m_options.output_lines > 0 && !result.output_tail.empty()) {
-    std::string_view tail = result.output_tail;
     // Show the last output_lines lines of what the runner kept.
-    std::size_t start = tail.size() - (tail.back() == '\n' ? 1 : 0);
-    unsigned lines = 0;
-    while (start > 0 && !(tail[start - 1] == '\n' && ++lines == m_options.output_lines)) {
-      start--;
-    }
-    if (start > 0 || tail.size() < result.output_bytes) {
+    std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
+    if (tail.size() < result.output_bytes) {
       // Not prefixed with "  | ": this line is ours, not the test's.
       print_line(
           fmt::format("  (output cut to its last lines; {} bytes in all{})", result.output_bytes,
                       result.log_file ? ", whole in " + result.log_file->string() : std::string{}));
     }
-    tail.remove_prefix(start);
     while (!tail.empty()) {
       const auto nl = tail.find('\n');
       print_line("  | " + printable(tail.substr(0, nl)));

@@ -54,21 +54,7 @@ std::string OutputCapture::tail(unsigned max_lines) const {
     const auto nl = kept.find('\n');
     kept.remove_prefix(nl == std::string_view::npos ? 0 : nl + 1);
   }
-  if (max_lines == 0) {
-    return {};
-  }
-  std::size_t start = kept.size();
-  if (!kept.empty() && kept.back() == '\n') {
-    start--;
-  }
-  unsigned lines = 0;
-  while (start > 0) {
-    if (kept[start - 1] == '\n' && ++lines == max_lines) {
-      break;
-    }
-    start--;
-  }
-  return std::string{kept.substr(start)};
+  return std::string{util::last_lines(kept, max_lines)};
 }
 
 } // namespace ginsttest::runner

@@ -59,8 +59,6 @@ struct ProcessRunner::Running {
   }
 };
 
-namespace {} // namespace
-
 // Reads the test's output available now; returns false at end of file.
 bool ProcessRunner::drain(Running& test) {
   util::Fd& fd = test.output;

@@ -1,6 +1,9 @@
-// RAII for file descriptors.
+// RAII for file descriptors and directory streams.
 #pragma once
 
+#include <dirent.h>
+
+#include <memory>
 #include <utility>
 
 namespace ginsttest::util {
@@ -43,5 +46,11 @@ struct Pipe {
 // Creates a pipe with O_CLOEXEC on both ends (and O_NONBLOCK on the read end when asked).
 enum class ReadEnd { blocking, nonblocking };
 bool make_pipe(Pipe& out, ReadEnd mode);
+
+// Owns a DIR* from opendir()/fdopendir(); closes it on destruction.
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+using DirPtr = std::unique_ptr<DIR, DirCloser>;
 
 } // namespace ginsttest::util

@@ -28,6 +28,18 @@ std::string squash_name(std::string_view name) {
   return out;
 }
 
+std::string_view last_lines(std::string_view text, unsigned count) {
+  if (count == 0) {
+    return {};
+  }
+  std::size_t start = text.size() - (!text.empty() && text.back() == '\n' ? 1 : 0);
+  unsigned lines = 0;
+  while (start > 0 && !(text[start - 1] == '\n' && ++lines == count)) {
+    start--;
+  }
+  return text.substr(start);
+}
+
 std::string errno_text(int err) {
   char buf[256];
   // GNU strerror_r returns the message, which may or may not live in buf.

@@ -14,6 +14,9 @@ std::vector<std::string> split(std::string_view text, char sep);
 // "glib_a.test").
 std::string squash_name(std::string_view name);
 
+// The last `count` lines of `text` (a final line without '\n' counts as one); empty for 0.
+std::string_view last_lines(std::string_view text, unsigned count);
+
 // strerror() as a std::string, safe to call from several places.
 std::string errno_text(int err);
 
