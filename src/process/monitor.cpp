@@ -3,10 +3,14 @@
 #include "process/protocol.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -177,6 +181,54 @@ void close_fds_except(int keep) noexcept {
 
 namespace {
 
+// Joins "DIR/NAME" into `out` (of `size` bytes); false if it does not fit.
+bool join_path(char* out, std::size_t size, const char* dir, const char* name) noexcept {
+  const std::size_t dir_len = std::strlen(dir);
+  const std::size_t name_len = std::strlen(name);
+  if (dir_len + 1 + name_len + 1 > size) {
+    return false;
+  }
+  std::memcpy(out, dir, dir_len);
+  out[dir_len] = '/';
+  std::memcpy(out + dir_len + 1, name, name_len + 1);
+  return true;
+}
+
+char g_source[4096];
+char g_target[4096];
+
+// Gives this process (and so the test) a /tmp of its own, as systemd's PrivateTmp= does: a new
+// mount namespace in which `dir` is bind-mounted on /tmp. Each of `shared` (directories of the
+// real /tmp, such as the X server's sockets) is first bound into `dir`, so it stays visible.
+// Returns 0 or an errno.
+int make_private_tmp(const char* dir, char* const* shared) noexcept {
+  if (::unshare(CLONE_NEWNS) != 0) {
+    return errno;
+  }
+  // Nothing mounted here may reach the other namespaces.
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    return errno;
+  }
+  for (std::size_t i = 0; shared[i]; i++) {
+    struct stat st {};
+    if (!join_path(g_source, sizeof g_source, "/tmp", shared[i]) ||
+        !join_path(g_target, sizeof g_target, dir, shared[i])) {
+      return ENAMETOOLONG;
+    }
+    if (::lstat(g_source, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      continue; // not there (no X server was started): nothing to share
+    }
+    if ((::mkdir(g_target, 0755) != 0 && errno != EEXIST) ||
+        ::mount(g_source, g_target, nullptr, MS_BIND, nullptr) != 0) {
+      return errno;
+    }
+  }
+  if (::mount(dir, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+    return errno;
+  }
+  return 0;
+}
+
 // Starts the test with default signal handling and nothing blocked; returns its pid or -errno.
 pid_t start_test(const MonitorSetup& s) noexcept {
   posix_spawnattr_t attr;
@@ -242,14 +294,32 @@ void run_monitor(MonitorSetup& s) noexcept {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
   s.output_fd = lift_fd(s.output_fd);
+  s.error_fd = lift_fd(s.error_fd);
   const int null_fd = lift_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (s.report_fd < 0 || s.output_fd < 0 || null_fd < 0 || ::dup2(null_fd, 0) < 0 ||
-      ::dup2(s.output_fd, 1) < 0 || ::dup2(s.output_fd, 2) < 0) {
+  if (s.report_fd < 0 || s.output_fd < 0 || s.error_fd < 0 || null_fd < 0 ||
+      ::dup2(null_fd, 0) < 0 || ::dup2(s.output_fd, 1) < 0 || ::dup2(s.error_fd, 2) < 0) {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::fds, errno);
     ::_exit(1);
   }
   // Only 0-2 and the (close-on-exec) report pipe: nothing of the runner leaks into the test.
   close_fds_except(s.report_fd);
+  if (s.private_tmp[0] != '\0') {
+    if (const int err = make_private_tmp(s.private_tmp, s.shared_tmp); err != 0) {
+      send(s.report_fd, ReportKind::setup_failed, SetupStep::private_tmp, err);
+      ::_exit(1);
+    }
+  }
+  if (s.drop_credentials) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(s.gid) != 0 || ::setuid(s.uid) != 0) {
+      send(s.report_fd, ReportKind::setup_failed, SetupStep::credentials, errno);
+      ::_exit(1);
+    }
+    // A change of credentials clears the parent-death signal: set it again.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != s.parent) {
+      ::_exit(1);
+    }
+  }
   if (::chdir(s.cwd) != 0) {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::chdir, errno);
     ::_exit(1);

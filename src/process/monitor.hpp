@@ -13,10 +13,16 @@ struct MonitorSetup {
   char* const* argv;   // null-terminated
   char* const* envp;   // null-terminated
   const char* cwd;
-  int output_fd; // becomes the test's stdout and stderr
-  int report_fd; // write end of the report pipe
+  const char* private_tmp; // bind-mounted on /tmp in a mount namespace; "" for none
+  char* const* shared_tmp; // null-terminated: entries of the real /tmp kept visible
+  int output_fd;           // becomes the test's stdout
+  int error_fd;            // becomes its stderr
+  int report_fd;           // write end of the report pipe
   std::int64_t grace_ns;
-  pid_t parent; // the process that forked the monitor
+  pid_t parent;          // the process that forked the monitor
+  bool drop_credentials; // switch to uid/gid, with no supplementary groups
+  uid_t uid;
+  gid_t gid;
 };
 
 // Closes every descriptor above 2 except `keep`. Async-signal-safe.

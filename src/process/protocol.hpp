@@ -19,7 +19,16 @@ enum class ReportKind : std::int32_t {
   maxrss_kb = 8,    // the largest resident set among them
 };
 
-enum class SetupStep : std::int32_t { none = 0, request, fork, session, fds, chdir };
+enum class SetupStep : std::int32_t {
+  none = 0,
+  request,
+  fork,
+  session,
+  fds,
+  chdir,
+  private_tmp,
+  credentials,
+};
 
 struct Report {
   ReportKind kind;
@@ -28,13 +37,18 @@ struct Report {
 };
 
 // A request from the runner to the spawner: this header, then NUL-terminated strings: program,
-// cwd, argv[0..argc), env[0..envc). The test's output and report pipes travel with it as
-// SCM_RIGHTS descriptors. The spawner does not answer: the monitor's first report gives its pid,
-// and a request that cannot be served gets a setup_failed report (then end of file).
+// cwd, private_tmp ("" for none), shared_tmp[0..sharedc), argv[0..argc), env[0..envc). The
+// test's output, error and report pipes travel with it as three SCM_RIGHTS descriptors. The spawner
+// does not answer: the monitor's first report gives its pid, and a request that cannot be served
+// gets a setup_failed report (then end of file).
 struct RequestHeader {
   std::int64_t grace_ns;
   std::uint32_t argc;
   std::uint32_t envc;
+  std::uint32_t sharedc;
+  std::int32_t has_credentials; // 0 or 1
+  std::uint32_t uid;
+  std::uint32_t gid;
 };
 
 // The largest request: command line + environment of one test.
@@ -49,6 +63,10 @@ inline const char* step_name(SetupStep step) {
     return "setting up stdin/stdout/stderr";
   case SetupStep::chdir:
     return "chdir";
+  case SetupStep::private_tmp:
+    return "mounting the private /tmp";
+  case SetupStep::credentials:
+    return "switching to the test user";
   case SetupStep::request:
     return "passing the test to the spawner";
   case SetupStep::fork:

@@ -98,10 +98,17 @@ Spawner::~Spawner() {
 
 util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
   std::string payload(sizeof(RequestHeader), '\0');
-  const RequestHeader header{
-      std::chrono::duration_cast<std::chrono::nanoseconds>(request.kill_grace).count(),
-      static_cast<std::uint32_t>(request.argv.size()),
-      static_cast<std::uint32_t>(request.env.size())};
+  RequestHeader header{};
+  header.grace_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(request.kill_grace).count();
+  header.argc = static_cast<std::uint32_t>(request.argv.size());
+  header.envc = static_cast<std::uint32_t>(request.env.size());
+  header.sharedc = static_cast<std::uint32_t>(request.shared_tmp_entries.size());
+  if (request.credentials) {
+    header.has_credentials = 1;
+    header.uid = request.credentials->uid;
+    header.gid = request.credentials->gid;
+  }
   std::memcpy(payload.data(), &header, sizeof header);
   auto add = [&](const std::string& s) {
     payload += s;
@@ -109,6 +116,10 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
   };
   add(request.program);
   add(request.cwd.string());
+  add(request.private_tmp.string());
+  for (const auto& entry : request.shared_tmp_entries) {
+    add(entry);
+  }
   for (const auto& arg : request.argv) {
     add(arg);
   }
@@ -121,7 +132,8 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
                                         payload.size() - sizeof header, max_request_bytes));
   }
 
-  const int fds[2] = {request.output_fd, report_fd};
+  const int fds[3] = {request.output_fd,
+                      request.error_fd >= 0 ? request.error_fd : request.output_fd, report_fd};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
   iovec iov{payload.data(), payload.size()};
   msghdr msg{};

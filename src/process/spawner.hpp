@@ -12,18 +12,32 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ginsttest::process {
 
+// Who a process runs as, when not as the spawner's own user (that takes root).
+struct Credentials {
+  uid_t uid = 0;
+  gid_t gid = 0; // the only group: supplementary groups are dropped
+};
+
 struct SpawnRequest {
   std::string program;           // the file to execute (see find_program)
   std::vector<std::string> argv; // argv[0] included
   std::vector<std::string> env;  // NAME=VALUE: the test's whole environment
-  std::filesystem::path cwd;
-  int output_fd = -1;                         // becomes the test's stdout and stderr
+  std::filesystem::path cwd;     // entered as `credentials`, after /tmp is replaced
+  int output_fd = -1;            // becomes the process's stdout (and stderr, unless error_fd)
+  int error_fd = -1;             // becomes its stderr when set
   std::chrono::milliseconds kill_grace{5000}; // SIGTERM to SIGKILL
+  std::optional<Credentials> credentials;     // run as this user (needs root)
+  // When set, the process tree gets a mount namespace of its own in which this directory is
+  // bind-mounted on /tmp (needs root), as systemd's PrivateTmp= does. The entries of the real
+  // /tmp named in `shared_tmp_entries` (directories, such as ".X11-unix") stay visible in it.
+  std::filesystem::path private_tmp;
+  std::vector<std::string> shared_tmp_entries;
 };
 
 class Spawner {

@@ -43,27 +43,44 @@ void report_failure(int report_fd, int err) noexcept {
 }
 
 // Handles one request: forks the monitor; returns its pid or -errno.
-pid_t serve(std::size_t size, int output_fd, int report_fd, pid_t self) noexcept {
+pid_t serve(std::size_t size, int output_fd, int error_fd, int report_fd, pid_t self) noexcept {
   RequestHeader header;
   if (size < sizeof header) {
     return -EINVAL;
   }
   std::memcpy(&header, g_request, sizeof header);
-  if (std::size_t{header.argc} + header.envc + 2 > max_pointers || header.argc == 0) {
+  if (std::size_t{header.argc} + header.envc + header.sharedc + 3 > max_pointers ||
+      header.argc == 0) {
     return -E2BIG;
   }
   char* p = g_request + sizeof header;
   const char* end = g_request + size;
-  char* fixed[3];
-  char** argv = g_pointers;
-  char** envp = g_pointers + header.argc + 1;
-  if (!(p = take_strings(p, end, 2, fixed)) || !(p = take_strings(p, end, header.argc, argv)) ||
-      !take_strings(p, end, header.envc, envp)) {
+  char* fixed[4];
+  char** shared = g_pointers;
+  char** argv = shared + header.sharedc + 1;
+  char** envp = argv + header.argc + 1;
+  if (!(p = take_strings(p, end, 3, fixed)) ||
+      !(p = take_strings(p, end, header.sharedc, shared)) ||
+      !(p = take_strings(p, end, header.argc, argv)) || !take_strings(p, end, header.envc, envp)) {
     return -EINVAL;
   }
   const pid_t pid = ::fork();
   if (pid == 0) {
-    MonitorSetup setup{fixed[0], argv, envp, fixed[1], output_fd, report_fd, header.grace_ns, self};
+    MonitorSetup setup{};
+    setup.program = fixed[0];
+    setup.argv = argv;
+    setup.envp = envp;
+    setup.cwd = fixed[1];
+    setup.private_tmp = fixed[2];
+    setup.shared_tmp = shared;
+    setup.output_fd = output_fd;
+    setup.error_fd = error_fd;
+    setup.report_fd = report_fd;
+    setup.grace_ns = header.grace_ns;
+    setup.parent = self;
+    setup.drop_credentials = header.has_credentials != 0;
+    setup.uid = static_cast<uid_t>(header.uid);
+    setup.gid = static_cast<gid_t>(header.gid);
     run_monitor(setup);
   }
   return pid < 0 ? -errno : pid;
@@ -93,7 +110,7 @@ void run_spawner(int sock, pid_t runner) noexcept {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
     iovec iov{g_request, sizeof g_request};
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))];
+    alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))];
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -106,19 +123,19 @@ void run_spawner(int sock, pid_t runner) noexcept {
     if (n <= 0) {
       break; // the runner is done
     }
-    int fds[2] = {-1, -1};
+    int fds[3] = {-1, -1, -1}; // output, error, report
     const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
     if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-        cmsg->cmsg_len == CMSG_LEN(2 * sizeof(int))) {
+        cmsg->cmsg_len == CMSG_LEN(3 * sizeof(int))) {
       std::memcpy(fds, CMSG_DATA(cmsg), sizeof fds);
     }
-    if (fds[1] >= 0) {
-      const pid_t pid = fds[0] < 0 ? -EBADF
+    if (fds[2] >= 0) {
+      const pid_t pid = fds[0] < 0 || fds[1] < 0 ? -EBADF
                         : (msg.msg_flags & MSG_TRUNC)
                             ? -E2BIG
-                            : serve(static_cast<std::size_t>(n), fds[0], fds[1], self);
+                            : serve(static_cast<std::size_t>(n), fds[0], fds[1], fds[2], self);
       if (pid < 0) {
-        report_failure(fds[1], static_cast<int>(-pid));
+        report_failure(fds[2], static_cast<int>(-pid));
       }
     }
     for (int fd : fds) {
