@@ -16,6 +16,8 @@
 #include "report/terminal.hpp"
 #include "runner/process_runner.hpp"
 #include "scheduler/scheduler.hpp"
+#include "session/session.hpp"
+#include "util/environment.hpp"
 
 #include "config.h"
 
@@ -162,13 +164,37 @@ int run(int argc, char** argv) {
   if (!spawner) {
     return fail(spawner.error().what);
   }
+  // The session: who tests run as, their display and bus (started here when needed).
+  session::SessionOptions session_options;
+  session_options.display = config.display;
+  session_options.bus = config.bus;
+  session_options.user = config.user;
+  session_options.keep_root = config.as_root;
+  session_options.private_tmp = config.private_tmp;
+  session_options.environment = util::current_environment();
+  std::vector<std::string> warnings;
+  auto session = session::Session::start(std::move(session_options), *spawner, warnings);
+  for (const auto& warning : warnings) {
+    fmt::print(stderr, "ginsttest-runner: warning: {}\n", warning);
+  }
+  if (!session) {
+    return fail(session.error().what);
+  }
+
   runner::ProcessRunnerOptions options;
   options.timeout = config.timeout;
   options.kill_grace = config.kill_grace;
   options.log_directory = config.log_directory;
   options.report_directory = config.report_directory;
   options.temp_base = g_get_tmp_dir();
-  options.base_env = runner::current_environment();
+  options.base_env = (*session)->environment();
+  if (const auto& identity = (*session)->identity()) {
+    options.credentials = identity->credentials;
+  }
+  options.private_tmp = (*session)->private_tmp();
+  if (config.fresh_exclusive_session) {
+    options.fresh_servers = session->get();
+  }
   auto process_runner = runner::ProcessRunner::create(std::move(options), *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace ginsttest::cli {
@@ -33,6 +34,12 @@ struct RawOptions {
   char* order = nullptr;
   gint output_lines = 100;
   gboolean version = FALSE;
+  char* display = nullptr;
+  char* bus = nullptr;
+  char* user = nullptr;
+  gboolean as_root = FALSE;
+  char* private_tmp = nullptr;
+  char* exclusive_session = nullptr;
   // -p: unset = 1, given without a value = 0 (one per CPU)
   gint parallel = 1;
 
@@ -45,6 +52,11 @@ struct RawOptions {
     g_strfreev(log_msgids);
     g_free(seed);
     g_free(order);
+    g_free(display);
+    g_free(bus);
+    g_free(user);
+    g_free(private_tmp);
+    g_free(exclusive_session);
   }
 };
 
@@ -65,6 +77,24 @@ gboolean on_parallel(const char* /*name*/, const char* value, gpointer /*data*/,
   }
   g_raw->parallel = n;
   return TRUE;
+}
+
+util::Expected<core::FixtureMode> fixture_mode(const char* option, const char* value) {
+  const std::string_view mode = value ? value : "auto";
+  if (mode == "auto") {
+    return core::FixtureMode::automatic;
+  }
+  if (mode == "host") {
+    return core::FixtureMode::host;
+  }
+  if (mode == "own") {
+    return core::FixtureMode::own;
+  }
+  if (mode == "none") {
+    return core::FixtureMode::none;
+  }
+  return util::unexpected(
+      fmt::format("invalid --{} '{}' (expected auto, host, own or none)", option, mode));
 }
 
 bool all_digits(const char* s) {
@@ -136,6 +166,22 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Seconds between SIGTERM and SIGKILL when a test is stopped (default: 5)", "SECONDS"},
       {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines,
        "Lines of a failed test's output to print (default: 100)", "N"},
+      {"display", 0, 0, G_OPTION_ARG_STRING, &raw.display,
+       "X display for tests: auto (the host's if reachable, else Xvfb; default), host, own, none",
+       "MODE"},
+      {"bus", 0, 0, G_OPTION_ARG_STRING, &raw.bus,
+       "Session bus for tests: auto (the host's if reachable, else dbus-daemon; default), host, "
+       "own, none",
+       "MODE"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &raw.user,
+       "When started as root, run tests as USER (default: nobody)", "USER"},
+      {"as-root", 0, 0, G_OPTION_ARG_NONE, &raw.as_root,
+       "When started as root, run tests as root too", nullptr},
+      {"private-tmp", 0, 0, G_OPTION_ARG_STRING, &raw.private_tmp,
+       "Give each test a /tmp of its own: yes, no or auto (when root; default)", "yes/no/auto"},
+      {"exclusive-session", 0, 0, G_OPTION_ARG_STRING, &raw.exclusive_session,
+       "shared (default) or fresh: a display and bus of its own for each session-exclusive test",
+       "MODE"},
       {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -228,6 +274,38 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
     return util::unexpected(fmt::format("invalid --output-lines {}", raw.output_lines));
   }
   config.output_lines = static_cast<unsigned>(raw.output_lines);
+  for (auto [option, value, mode] : {std::tuple{"display", raw.display, &config.display},
+                                     std::tuple{"bus", raw.bus, &config.bus}}) {
+    auto parsed_mode = fixture_mode(option, value);
+    if (!parsed_mode) {
+      return util::unexpected(parsed_mode.error().what);
+    }
+    *mode = *parsed_mode;
+  }
+  if (raw.user) {
+    config.user = raw.user;
+  }
+  config.as_root = raw.as_root;
+  if (config.as_root && config.user) {
+    return util::unexpected("--as-root and --user exclude each other");
+  }
+  const std::string private_tmp = raw.private_tmp ? raw.private_tmp : "auto";
+  if (private_tmp == "auto") {
+    config.private_tmp = core::StatusMode::automatic;
+  } else if (private_tmp == "yes") {
+    config.private_tmp = core::StatusMode::yes;
+  } else if (private_tmp == "no") {
+    config.private_tmp = core::StatusMode::no;
+  } else {
+    return util::unexpected(
+        fmt::format("invalid --private-tmp '{}' (expected yes, no or auto)", private_tmp));
+  }
+  const std::string exclusive = raw.exclusive_session ? raw.exclusive_session : "shared";
+  if (exclusive != "shared" && exclusive != "fresh") {
+    return util::unexpected(
+        fmt::format("invalid --exclusive-session '{}' (expected shared or fresh)", exclusive));
+  }
+  config.fresh_exclusive_session = exclusive == "fresh";
   for (int i = 1; i < n_args; i++) {
     config.prefixes.emplace_back(argv_ptr[i]);
   }

@@ -12,6 +12,9 @@ namespace ginsttest::core {
 
 enum class StatusMode { automatic, yes, no };
 enum class Order { random, name };
+// For the display and the bus: reuse the host's if the test user can reach it, else start one
+// (automatic); only the host's (host); always one of ours (own); none.
+enum class FixtureMode { automatic, host, own, none };
 
 struct Config {
   std::vector<std::filesystem::path> data_dirs; // --dir; empty means $XDG_DATA_DIRS
@@ -31,6 +34,13 @@ struct Config {
   Order order = Order::random;
   std::optional<std::uint64_t> seed;
   unsigned output_lines = 100; // tail of a failed test's output on the console
+  // The session (when started as root: the identity tests run as).
+  FixtureMode display = FixtureMode::automatic;
+  FixtureMode bus = FixtureMode::automatic;
+  std::optional<std::string> user;                // --user; "nobody" when unset
+  bool as_root = false;                           // keep root for tests
+  StatusMode private_tmp = StatusMode::automatic; // automatic: when root
+  bool fresh_exclusive_session = false;           // --exclusive-session=fresh
 };
 
 } // namespace ginsttest::core

@@ -25,6 +25,9 @@ namespace ginsttest::runner {
 
 using Clock = std::chrono::steady_clock;
 
+// What tests with a private /tmp still see of the real one: the X servers' sockets.
+constexpr const char* shared_tmp_entries[] = {".X11-unix"};
+
 // At most this often per test, a Progress event.
 constexpr std::chrono::milliseconds progress_interval{200};
 
@@ -36,6 +39,7 @@ struct ProcessRunner::Running {
   util::Fd output;                                    // read end of stdout+stderr
   OutputCapture capture;
   std::optional<process::Tree> tree;
+  std::unique_ptr<session::Servers> servers; // its own display and bus, if it has them
   std::string program;
   Clock::time_point started_mono;
   std::chrono::system_clock::time_point started_wall;
@@ -129,15 +133,24 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     m_done.push_back(Finished{id, finish(*test)});
   };
 
-  // Cut long names so that the directory name stays within NAME_MAX (255).
+  // Cut long names so that the directory name stays within NAME_MAX (255). It is made in the
+  // report directory, to be kept by a rename, unless the test user might not reach it there
+  // (with a private /tmp, the directory is mounted for the test by root).
   const auto short_name = squashed.substr(0, 200);
-  auto dir = m_options.report_directory
+  const bool in_report_dir =
+      m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
+  auto dir = in_report_dir
                  ? util::TempDir::create(*m_options.report_directory, ".tmp-" + short_name)
                  : util::TempDir::create(m_options.temp_base, "test-tmp-" + short_name);
   if (!dir) {
     return fail_to_start(dir.error().what);
   }
   test->dir = std::move(*dir);
+  if (const auto& user = m_options.credentials;
+      user && ::chown(test->dir.path().c_str(), user->uid, user->gid) != 0) {
+    return fail_to_start(fmt::format("cannot give {} to uid {}: {}", test->dir.path().string(),
+                                     user->uid, util::errno_text(errno)));
+  }
 
   if (m_options.log_directory) {
     if (auto status = test->capture.add_file(*m_options.log_directory / (squashed + ".txt"));
@@ -157,22 +170,38 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     return fail_to_start(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
 
+  // With a private /tmp, the directory is the test's /tmp, and its working directory.
+  const std::filesystem::path work_dir = m_options.private_tmp ? "/tmp" : test->dir.path();
   auto overrides = std::vector<std::pair<std::string, std::string>>{
-      {"TMPDIR", test->dir.path().string()},
+      {"TMPDIR", work_dir.string()},
       // As gdtr: keep GIO from loading gvfs modules that need a user session of their own.
       {"GIO_USE_VFS", "local"},
   };
+  if (m_options.fresh_servers && spec.exclusive()) {
+    auto servers = m_options.fresh_servers->start_fresh_servers();
+    if (!servers) {
+      return fail_to_start(servers.error().what);
+    }
+    test->servers = std::move(*servers);
+    overrides.insert(overrides.end(), test->servers->overrides.begin(),
+                     test->servers->overrides.end());
+  }
   overrides.insert(overrides.end(), spec.environment.begin(), spec.environment.end());
   process::SpawnRequest request;
-  request.env = merge_environment(m_options.base_env, overrides);
+  request.env = util::merge_environment(m_options.base_env, overrides);
   request.argv = spec.argv;
   // Without PATH, the search path execvp and g_spawn use.
-  const auto search_path = lookup(request.env, "PATH");
+  const auto search_path = util::lookup(request.env, "PATH");
   request.program =
       process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
-  request.cwd = test->dir.path();
+  request.cwd = work_dir;
   request.output_fd = pipe.write.get();
   request.kill_grace = m_options.kill_grace;
+  request.credentials = m_options.credentials;
+  if (m_options.private_tmp) {
+    request.private_tmp = test->dir.path();
+    request.shared_tmp_entries.assign(std::begin(shared_tmp_entries), std::end(shared_tmp_entries));
+  }
   test->program = request.program;
   if (spec.output_tap) {
     test->tally = std::make_unique<tap::Tally>();
@@ -318,6 +347,7 @@ core::TestResult ProcessRunner::finish(Running& test) {
   // (then the output is cut here rather than waiting for it).
   drain(test);
   test.output.reset();
+  test.servers.reset(); // the test's own display and bus, if any
 
   const process::TreeStatus status = test.tree ? test.tree->status() : process::TreeStatus{};
   if (test.start_error) {
@@ -372,6 +402,16 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.log_file = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
   }
 
+  if (m_options.private_tmp && !test.dir.path().empty()) {
+    // The mount points made for the shared parts of /tmp are not the test's: an empty
+    // directory each, removed without following a symlink the test may have put there.
+    util::Fd dir{::open(test.dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+    for (const auto& entry : shared_tmp_entries) {
+      if (dir) {
+        ::unlinkat(dir.get(), entry, AT_REMOVEDIR);
+      }
+    }
+  }
   // Interrupted tests did not fail on their own: their directories go like passing ones'.
   const bool keep = m_options.report_directory && core::is_failure(result.outcome) &&
                     result.outcome != core::Outcome::interrupted && !test.dir.path().empty();
@@ -399,8 +439,9 @@ void ProcessRunner::keep_for_report(Running& test, core::TestResult& result) {
   if (::lstat(tmp.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     std::filesystem::rename(tmp, target, ec);
   } else {
-    // The test put something else (a symlink...) in its directory's place: that is left alone,
-    // and never followed.
+    // The test put something else (a symlink...) in its directory's place: it is removed
+    // (unlink does not follow a symlink) and never followed.
+    ::unlink(tmp.c_str());
     result.notes.push_back(
         fmt::format("{} is no longer a directory; only the output is kept", tmp.string()));
     std::filesystem::create_directory(target, ec);

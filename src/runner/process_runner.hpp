@@ -2,8 +2,9 @@
 #pragma once
 
 #include "process/spawner.hpp"
-#include "runner/environment.hpp"
 #include "runner/runner.hpp"
+#include "session/session.hpp"
+#include "util/environment.hpp"
 #include "util/expected.hpp"
 #include "util/fd.hpp"
 
@@ -22,7 +23,13 @@ struct ProcessRunnerOptions {
   std::optional<std::filesystem::path> report_directory; // failures kept as DIR/<squashed name>/
   std::filesystem::path temp_base;    // where test directories are made otherwise
   std::size_t tail_bytes = 64 * 1024; // output kept in memory per test
-  EnvList base_env;                   // the environment tests inherit
+  util::EnvList base_env;             // the environment tests inherit
+  // Tests run as this user; their directories are made theirs.
+  std::optional<process::Credentials> credentials;
+  // Each test's directory is also its /tmp (a mount namespace of its own; needs root).
+  bool private_tmp = false;
+  // When set, each session-exclusive test gets a display and bus of its own from here.
+  session::Session* fresh_servers = nullptr;
 };
 
 class ProcessRunner final : public Runner {

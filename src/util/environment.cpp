@@ -1,10 +1,10 @@
-#include "runner/environment.hpp"
+#include "util/environment.hpp"
 
 #include <unistd.h>
 
 #include <unordered_map>
 
-namespace ginsttest::runner {
+namespace ginsttest::util {
 
 EnvList merge_environment(const EnvList& base,
                           const std::vector<std::pair<std::string, std::string>>& overrides) {
@@ -37,6 +37,16 @@ std::string_view lookup(const EnvList& env, std::string_view name) {
   return {};
 }
 
+EnvList without(const EnvList& env, std::string_view name) {
+  EnvList out;
+  for (const auto& entry : env) {
+    if (!(entry.size() > name.size() && entry[name.size()] == '=' && entry.starts_with(name))) {
+      out.push_back(entry);
+    }
+  }
+  return out;
+}
+
 EnvList current_environment() {
   EnvList out;
   for (char** var = environ; var && *var; var++) {
@@ -45,4 +55,4 @@ EnvList current_environment() {
   return out;
 }
 
-} // namespace ginsttest::runner
+} // namespace ginsttest::util

@@ -1,4 +1,4 @@
-// The environment a test runs with.
+// Environments as lists of NAME=VALUE strings, as exec takes them.
 #pragma once
 
 #include <string>
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace ginsttest::runner {
+namespace ginsttest::util {
 
 using EnvList = std::vector<std::string>; // NAME=VALUE
 
@@ -18,7 +18,10 @@ EnvList merge_environment(const EnvList& base,
 // The value of NAME in `env`, or "" when unset.
 std::string_view lookup(const EnvList& env, std::string_view name);
 
+// `env` without NAME.
+EnvList without(const EnvList& env, std::string_view name);
+
 // The runner's own environment (environ), copied.
 EnvList current_environment();
 
-} // namespace ginsttest::runner
+} // namespace ginsttest::util

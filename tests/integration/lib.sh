@@ -11,9 +11,16 @@ if [[ -z $RUNNER || ! -x $RUNNER ]]; then
 fi
 RUNNER=$(realpath "$RUNNER")
 
-# Everything a test creates lives in SCRATCH. /tmp rather than an inherited TMPDIR keeps
-# paths short and free of spaces, so they can be pasted into Exec= lines unquoted.
-SCRATCH=$(mktemp -d /tmp/ginsttest-it.XXXXXX)
+# Everything a test creates lives in SCRATCH. /var/tmp rather than an inherited TMPDIR keeps
+# paths short and free of spaces, so they can be pasted into Exec= lines unquoted; rather than
+# /tmp, because tests run by root get a /tmp of their own. Run as root, the runner runs tests as
+# nobody, so they must be able to read and write here too.
+SCRATCH=$(mktemp -d /var/tmp/ginsttest-it.XXXXXX)
+# What the scripts make here (directories, fifos, files) is shared with the tests likewise.
+if [[ $(id -u) == 0 ]]; then
+    chmod 1777 "$SCRATCH"
+    umask 0000
+fi
 TREE=$SCRATCH/tree        # a data dir for --dir; tests go to $TREE/installed-tests
 RUN_TMP=$SCRATCH/tmp      # TMPDIR of the runner: must be empty again after every run
 BIN=$SCRATCH/bin          # helper programs the .test files execute

@@ -19,7 +19,7 @@ touch scribble"
 make_test grp/env.test session "$BIN/probe one"
 make_test grp/env2.test session "$BIN/probe two"
 
-run_runner -d "$TREE" -p 2
+run_runner -d "$TREE" -p 2 --private-tmp=no # a /tmp of their own: test_private_tmp.sh
 assert_eq "$RC" 0 "exit status"
 tmp_real=$(realpath "$RUN_TMP")
 for t in one two; do

@@ -7,7 +7,10 @@ make_test grp/env.test session "sh -c 'env > $SCRATCH/env.txt'" \
 
 # A HOME of our own, so the check does not depend on the caller having one.
 export HOME=$SCRATCH/home IT_OVERRIDDEN=outer IT_UNTOUCHED=kept
-run_runner -d "$TREE"
+# Inheritance as such: run as root, root's HOME and PATH would be replaced (test_identity.sh).
+keep_identity=()
+if [[ $(id -u) == 0 ]]; then keep_identity=(--as-root); fi
+run_runner -d "$TREE" "${keep_identity[@]}"
 assert_eq "$RC" 0 "exit status"
 env=$SCRATCH/env.txt
 [[ -f $env ]] || fail "test did not run"

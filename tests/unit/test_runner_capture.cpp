@@ -1,5 +1,5 @@
-#include "runner/environment.hpp"
 #include "runner/output_capture.hpp"
+#include "util/environment.hpp"
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -63,12 +63,12 @@ TEST_CASE("a log file that cannot be created is an error naming it") {
 }
 
 TEST_CASE("TestEnvironment is added to the inherited environment") {
-  const runner::EnvList base{"PATH=/usr/bin", "HOME=/root", "FOO=old"};
-  const auto env = runner::merge_environment(base, {{"FOO", "new"}, {"BAR", "1"}, {"BAR", "2"}});
-  CHECK(runner::lookup(env, "PATH") == "/usr/bin");
-  CHECK(runner::lookup(env, "HOME") == "/root");
-  CHECK(runner::lookup(env, "FOO") == "new");
-  CHECK(runner::lookup(env, "BAR") == "2");
-  CHECK(runner::lookup(env, "BA").empty());
+  const util::EnvList base{"PATH=/usr/bin", "HOME=/root", "FOO=old"};
+  const auto env = util::merge_environment(base, {{"FOO", "new"}, {"BAR", "1"}, {"BAR", "2"}});
+  CHECK(util::lookup(env, "PATH") == "/usr/bin");
+  CHECK(util::lookup(env, "HOME") == "/root");
+  CHECK(util::lookup(env, "FOO") == "new");
+  CHECK(util::lookup(env, "BAR") == "2");
+  CHECK(util::lookup(env, "BA").empty());
   CHECK(env.size() == 4);
 }

@@ -1,0 +1,31 @@
+#include "session/identity.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <pwd.h>
+
+#include <cerrno>
+#include <vector>
+
+namespace ginsttest::session {
+
+util::Expected<Identity> lookup_user(const std::string& name) {
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  int err;
+  while ((err = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) ==
+         ERANGE) {
+    buffer.resize(buffer.size() * 2);
+  }
+  if (err != 0) {
+    return util::unexpected(fmt::format("cannot look up user {}: {}", name, util::errno_text(err)));
+  }
+  if (!found) {
+    return util::unexpected(fmt::format("no user named {} on this system", name));
+  }
+  return Identity{name, process::Credentials{entry.pw_uid, entry.pw_gid}};
+}
+
+} // namespace ginsttest::session

@@ -1,0 +1,371 @@
+#include "session/session.hpp"
+
+#include "process/program.hpp"
+#include "session/hygiene.hpp"
+#include "session/probe.hpp"
+#include "session/xauth.hpp"
+#include "util/fd.hpp"
+#include "util/strings.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <glib.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+namespace ginsttest::session {
+namespace {
+
+constexpr const char* default_user = "nobody";
+
+std::string current_user_name() {
+  const passwd* entry = ::getpwuid(::geteuid());
+  return entry ? entry->pw_name : std::to_string(::geteuid());
+}
+
+// Writes a new file only its owner may read (`owner`, or the runner's user).
+util::Status write_private_file(const std::filesystem::path& path, std::string_view bytes,
+                                const std::optional<Identity>& owner) {
+  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
+  bool ok = static_cast<bool>(fd);
+  for (std::size_t done = 0; ok && done < bytes.size();) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    ok = n > 0;
+    done += ok ? static_cast<std::size_t>(n) : 0;
+  }
+  if (ok && owner) {
+    ok = ::fchown(fd.get(), owner->credentials.uid, owner->credentials.gid) == 0;
+  }
+  if (!ok) {
+    return util::unexpected(
+        fmt::format("cannot write {}: {}", path.string(), util::errno_text(errno)));
+  }
+  return util::Ok{};
+}
+
+// A directory of the run that only the test user may enter.
+util::Status make_private_dir(const std::filesystem::path& path,
+                              const std::optional<Identity>& owner) {
+  if (::mkdir(path.c_str(), 0700) != 0 ||
+      (owner && ::chown(path.c_str(), owner->credentials.uid, owner->credentials.gid) != 0)) {
+    return util::unexpected(
+        fmt::format("cannot make {}: {}", path.string(), util::errno_text(errno)));
+  }
+  return util::Ok{};
+}
+
+// The run's directory: outside /tmp when root, since tests may get a /tmp of their own.
+util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
+  std::vector<std::filesystem::path> bases;
+  if (root) {
+    bases = {"/run", "/var/tmp"};
+  } else if (const auto runtime = util::lookup(env, "XDG_RUNTIME_DIR"); !runtime.empty()) {
+    bases.emplace_back(runtime);
+  }
+  bases.emplace_back(g_get_tmp_dir());
+  std::string errors;
+  for (const auto& base : bases) {
+    auto dir = util::TempDir::create(base, "ginsttest-run");
+    if (dir) {
+      // Root's run directory must be passable for the test user: its own parts are 0700.
+      if (root && ::chmod(dir->path().c_str(), 0755) != 0) {
+        return util::unexpected(fmt::format("cannot make {} passable: {}", dir->path().string(),
+                                            util::errno_text(errno)));
+      }
+      return dir;
+    }
+    errors += (errors.empty() ? "" : "; ") + dir.error().what;
+  }
+  return util::unexpected(fmt::format("cannot make the run's directory: {}", errors));
+}
+
+// The program `name` on `path`, or "" when there is none.
+std::string find_server(std::string_view name, std::string_view path) {
+  auto found = process::find_program(name, path.empty() ? "/usr/bin:/bin" : path);
+  return found.find('/') != std::string::npos && ::access(found.c_str(), X_OK) == 0 ? found : "";
+}
+
+} // namespace
+
+util::Expected<std::unique_ptr<Session>> Session::start(SessionOptions options,
+                                                        process::Spawner& spawner,
+                                                        std::vector<std::string>& warnings) {
+  std::unique_ptr<Session> session{new Session(std::move(options), spawner)};
+  if (auto status = session->prepare_identity(); !status) {
+    return util::unexpected(status.error().what);
+  }
+  if (auto status = session->prepare_environment(warnings); !status) {
+    return util::unexpected(status.error().what);
+  }
+  if (auto status = session->start_servers(session->m_servers, ""); !status) {
+    return util::unexpected(status.error().what);
+  }
+  session->m_environment =
+      util::merge_environment(session->m_base_environment, session->m_servers.overrides);
+  return session;
+}
+
+Session::~Session() {
+  m_servers.bus.reset(); // the bus first: its services may talk to the display
+  m_servers.display.reset();
+  (void)m_run_dir.remove();
+}
+
+util::Status Session::prepare_identity() {
+  const bool root = ::geteuid() == 0;
+  if (!root) {
+    if (m_options.user && *m_options.user != current_user_name()) {
+      return util::unexpected(
+          fmt::format("--user={} needs the runner to be started as root", *m_options.user));
+    }
+    if (m_options.private_tmp == core::StatusMode::yes) {
+      return util::unexpected("--private-tmp=yes needs the runner to be started as root");
+    }
+  } else {
+    m_private_tmp = m_options.private_tmp != core::StatusMode::no;
+    if (!m_options.keep_root) {
+      auto identity = lookup_user(m_options.user.value_or(default_user));
+      if (!identity) {
+        return util::unexpected(fmt::format("{} (choose another with --user, or keep root with "
+                                            "--as-root)",
+                                            identity.error().what));
+      }
+      if (identity->credentials.uid != 0) {
+        m_identity = std::move(*identity);
+      }
+    }
+  }
+  auto run_dir = make_run_dir(root, m_options.environment);
+  if (!run_dir) {
+    return util::unexpected(run_dir.error().what);
+  }
+  m_run_dir = std::move(*run_dir);
+  if (m_identity) {
+    for (const char* part : {"home", "runtime"}) {
+      if (auto status = make_private_dir(m_run_dir.path() / part, m_identity); !status) {
+        return status;
+      }
+    }
+  }
+  return util::Ok{};
+}
+
+util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
+  const EnvList& host = m_options.environment;
+  Overrides overrides;
+  const std::string host_runtime{util::lookup(host, "XDG_RUNTIME_DIR")};
+  std::filesystem::path runtime_dir = host_runtime;
+  if (m_identity) {
+    runtime_dir = m_run_dir.path() / "runtime";
+    overrides.emplace_back("HOME", (m_run_dir.path() / "home").string());
+    overrides.emplace_back("XDG_RUNTIME_DIR", runtime_dir.string());
+    overrides.emplace_back("USER", m_identity->name);
+    overrides.emplace_back("LOGNAME", m_identity->name);
+  }
+  if (util::lookup(host, "LANG").empty() && util::lookup(host, "LC_ALL").empty()) {
+    overrides.emplace_back("LANG", "C.UTF-8");
+  }
+  EnvList env = util::merge_environment(host, overrides);
+
+  // What the test user can reach: the host's display and bus, the paths in its environment.
+  ProbeRequest request;
+  if (m_identity) {
+    request.as = m_identity->credentials;
+    request.paths = paths_in(env);
+  }
+  const std::string display{util::lookup(host, "DISPLAY")};
+  const std::string wayland{util::lookup(host, "WAYLAND_DISPLAY")};
+  std::string xauthority{util::lookup(host, "XAUTHORITY")};
+  std::string wayland_socket;
+  if (m_options.display == FixtureMode::automatic || m_options.display == FixtureMode::host) {
+    request.display = display;
+    if (!wayland.empty()) {
+      wayland_socket = wayland[0] == '/' || host_runtime.empty()
+                           ? wayland
+                           : (std::filesystem::path{host_runtime} / wayland).string();
+      request.wayland_socket = wayland_socket;
+    }
+    if (m_identity && !display.empty()) {
+      // The test user presents root's X cookie, from a copy it may read.
+      if (xauthority.empty()) {
+        xauthority = std::string{util::lookup(host, "HOME")} + "/.Xauthority";
+      }
+      std::ifstream in{xauthority, std::ios::binary};
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      xauthority.clear();
+      if (in && !bytes.str().empty()) {
+        const auto copy = runtime_dir / "Xauthority";
+        if (auto status = write_private_file(copy, bytes.str(), m_identity); !status) {
+          return status;
+        }
+        xauthority = copy.string();
+      }
+    }
+    request.xauthority = xauthority;
+  }
+  const std::string bus{util::lookup(host, "DBUS_SESSION_BUS_ADDRESS")};
+  if (m_options.bus == FixtureMode::automatic || m_options.bus == FixtureMode::host) {
+    request.bus_address = bus;
+  }
+  auto found = probe(request);
+  if (!found) {
+    return util::unexpected(found.error().what);
+  }
+  if (m_identity) {
+    std::vector<std::string> removed;
+    const auto& denied = found->denied;
+    env = without_denied_paths(
+        env,
+        [&](std::string_view path) {
+          return std::find(denied.begin(), denied.end(), path) != denied.end();
+        },
+        removed);
+  }
+  const std::string who = m_identity ? m_identity->name : current_user_name();
+  const auto search_path = util::lookup(env, "PATH");
+
+  // The display: the host's when reachable (as the user), else Xvfb.
+  for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY"}) {
+    env = util::without(env, name);
+  }
+  const bool host_display = found->display || found->wayland;
+  if (m_options.display == FixtureMode::host && !host_display) {
+    return util::unexpected(
+        fmt::format("--display=host: no display that {} can reach (DISPLAY={}, WAYLAND_DISPLAY={})",
+                    who, display.empty() ? "unset" : display, wayland.empty() ? "unset" : wayland));
+  }
+  if (host_display && m_options.display != FixtureMode::own) {
+    Overrides kept;
+    if (found->display) {
+      kept.emplace_back("DISPLAY", display);
+      if (!xauthority.empty()) {
+        kept.emplace_back("XAUTHORITY", xauthority);
+      }
+    }
+    if (found->wayland) {
+      kept.emplace_back("WAYLAND_DISPLAY", m_identity ? wayland_socket : wayland);
+    }
+    env = util::merge_environment(env, kept);
+  } else if (m_options.display == FixtureMode::automatic || m_options.display == FixtureMode::own) {
+    m_xvfb = find_server("Xvfb", search_path);
+    if (m_xvfb.empty()) {
+      if (m_options.display == FixtureMode::own) {
+        return util::unexpected("--display=own: Xvfb is not installed (or not on PATH)");
+      }
+      warnings.push_back("Xvfb is not installed (or not on PATH): tests run without a display");
+    }
+  }
+
+  // The bus: the host's when the user can use it, else dbus-daemon.
+  env = util::without(env, "DBUS_SESSION_BUS_ADDRESS");
+  if (m_options.bus == FixtureMode::host && !found->bus) {
+    return util::unexpected(fmt::format(
+        "--bus=host: {} cannot connect to the session bus (DBUS_SESSION_BUS_ADDRESS={})", who,
+        bus.empty() ? "unset" : bus));
+  }
+  if (found->bus && m_options.bus != FixtureMode::own) {
+    env = util::merge_environment(env, {{"DBUS_SESSION_BUS_ADDRESS", bus}});
+  } else if (m_options.bus == FixtureMode::automatic || m_options.bus == FixtureMode::own) {
+    m_dbus_daemon = find_server("dbus-daemon", search_path);
+    if (m_dbus_daemon.empty()) {
+      if (m_options.bus == FixtureMode::own) {
+        return util::unexpected("--bus=own: dbus-daemon is not installed (or not on PATH)");
+      }
+      warnings.push_back(
+          "dbus-daemon is not installed (or not on PATH): tests run without a session bus");
+    }
+  }
+  m_base_environment = std::move(env);
+  return util::Ok{};
+}
+
+util::Status Session::start_servers(Servers& servers, const std::string& tag) {
+  const std::optional<process::Credentials> as =
+      m_identity ? std::optional{m_identity->credentials} : std::nullopt;
+  const auto private_dir = m_identity ? m_run_dir.path() / "runtime" : m_run_dir.path();
+  if (!m_xvfb.empty()) {
+    auto cookie = random_cookie();
+    if (!cookie) {
+      return util::unexpected(cookie.error().what);
+    }
+    const auto auth = private_dir / ("Xauthority" + tag);
+    if (auto status = write_private_file(auth, xauthority_entry(*cookie), m_identity); !status) {
+      return status;
+    }
+    if (::geteuid() == 0) {
+      // Where X servers put their sockets; as systemd-tmpfiles makes it.
+      if (::mkdir("/tmp/.X11-unix", 01777) == 0) {
+        ::chmod("/tmp/.X11-unix", 01777);
+      }
+    }
+    FixtureSpec spec;
+    spec.label = "Xvfb";
+    spec.request.program = m_xvfb;
+    spec.request.argv = {"Xvfb",        "-displayfd", "1", "-nolisten",    "tcp",     "-auth",
+                         auth.string(), "-screen",    "0", "1280x1024x24", "-noreset"};
+    spec.request.env = m_base_environment;
+    spec.request.cwd = "/";
+    spec.request.credentials = as;
+    spec.log = m_run_dir.path() / ("xvfb" + tag + ".log");
+    spec.startup = m_options.startup;
+    std::string line;
+    auto server = Fixture::start(m_spawner, std::move(spec), line);
+    if (!server) {
+      return util::unexpected(server.error().what);
+    }
+    servers.display.emplace(std::move(*server));
+    if (line.empty() ||
+        !std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return util::unexpected(fmt::format("Xvfb gave an unexpected display number: {}", line));
+    }
+    servers.overrides.emplace_back("DISPLAY", ":" + line);
+    servers.overrides.emplace_back("XAUTHORITY", auth.string());
+  }
+  if (!m_dbus_daemon.empty()) {
+    const auto socket = private_dir / ("bus" + tag);
+    FixtureSpec spec;
+    spec.label = "dbus-daemon";
+    spec.request.program = m_dbus_daemon;
+    spec.request.argv = {"dbus-daemon",
+                         "--session",
+                         "--nofork",
+                         "--nopidfile",
+                         "--nosyslog",
+                         "--print-address=1",
+                         "--address=unix:path=" + socket.string()};
+    // Services the bus starts inherit its environment: they see the same display.
+    spec.request.env = util::merge_environment(m_base_environment, servers.overrides);
+    spec.request.cwd = "/";
+    spec.request.credentials = as;
+    spec.log = m_run_dir.path() / ("dbus" + tag + ".log");
+    spec.startup = m_options.startup;
+    std::string line;
+    auto server = Fixture::start(m_spawner, std::move(spec), line);
+    if (!server) {
+      return util::unexpected(server.error().what);
+    }
+    servers.bus.emplace(std::move(*server));
+    if (line.empty()) {
+      return util::unexpected("dbus-daemon gave no address");
+    }
+    servers.overrides.emplace_back("DBUS_SESSION_BUS_ADDRESS", line);
+  }
+  return util::Ok{};
+}
+
+util::Expected<std::unique_ptr<Servers>> Session::start_fresh_servers() {
+  auto servers = std::make_unique<Servers>();
+  if (auto status = start_servers(*servers, "-" + std::to_string(++m_fresh_count)); !status) {
+    return util::unexpected(status.error().what);
+  }
+  return servers;
+}
+
+} // namespace ginsttest::session

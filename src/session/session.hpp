@@ -1,0 +1,92 @@
+// The session tests run in: an X display, a D-Bus session bus, and, when the runner is root, an
+// unprivileged identity with a home and runtime directory of its own (DESIGN.md section 6).
+//
+// Host fixtures are reused when the test user can reach them; otherwise the runner starts its
+// own (Xvfb, dbus-daemon) as that user, under monitors like tests, and stops them at the end.
+#pragma once
+
+#include "core/config.hpp"
+#include "process/spawner.hpp"
+#include "session/fixture.hpp"
+#include "session/identity.hpp"
+#include "util/environment.hpp"
+#include "util/expected.hpp"
+#include "util/temp_dir.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ginsttest::session {
+
+using util::EnvList;
+
+using core::FixtureMode; // host: an error when unreachable; own: an error when not installed
+
+struct SessionOptions {
+  FixtureMode display = FixtureMode::automatic;
+  FixtureMode bus = FixtureMode::automatic;
+  std::optional<std::string> user; // --user; "nobody" when root and unset
+  bool keep_root = false;          // --as-root
+  core::StatusMode private_tmp = core::StatusMode::automatic; // automatic: when root
+  EnvList environment;                                        // the runner's own
+  std::chrono::seconds startup{30};
+};
+
+// Environment settings that point tests at a display and a bus.
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+// The servers started for the run, or for one session-exclusive test.
+struct Servers {
+  std::optional<Fixture> display;
+  std::optional<Fixture> bus;
+  Overrides overrides;
+};
+
+class Session {
+public:
+  // Prepares the identity and environment and starts the fixtures that are needed. Warnings
+  // (a server program not installed) are added to `warnings`. An error means the run cannot
+  // have the session it asked for; nothing is left running then.
+  static util::Expected<std::unique_ptr<Session>>
+  start(SessionOptions options, process::Spawner& spawner, std::vector<std::string>& warnings);
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  // Stops the servers (and what they started) and removes the run's directory.
+  ~Session();
+
+  // What tests inherit; TMPDIR, GIO_USE_VFS and TestEnvironment come on top.
+  const EnvList& environment() const { return m_environment; }
+  // Who tests run as; unset: the runner's own identity.
+  const std::optional<Identity>& identity() const { return m_identity; }
+  bool private_tmp() const { return m_private_tmp; }
+
+  // A display and bus of its own for one test, where the run uses servers it started; the
+  // overrides apply to environment(). The servers stop when the result is destroyed.
+  util::Expected<std::unique_ptr<Servers>> start_fresh_servers();
+
+private:
+  Session(SessionOptions options, process::Spawner& spawner)
+      : m_options(std::move(options)), m_spawner(spawner) {}
+  util::Status prepare_identity();
+  util::Status prepare_environment(std::vector<std::string>& warnings);
+  util::Status start_servers(Servers& servers, const std::string& tag);
+
+  SessionOptions m_options;
+  process::Spawner& m_spawner;
+  std::optional<Identity> m_identity;
+  bool m_private_tmp = false;
+  util::TempDir m_run_dir; // home/, runtime/, the servers' logs and sockets
+  std::string m_xvfb;      // the programs to start; "" when not needed or not installed
+  std::string m_dbus_daemon;
+  unsigned m_fresh_count = 0; // names the files of fresh servers
+  EnvList m_base_environment; // without any display or bus
+  EnvList m_environment;
+  Servers m_servers; // the run's own
+};
+
+} // namespace ginsttest::session
