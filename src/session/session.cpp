@@ -229,7 +229,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
         removed);
   }
   const std::string who = m_identity ? m_identity->name : current_user_name();
-  const auto search_path = util::lookup(env, "PATH");
+  const std::string search_path{util::lookup(env, "PATH")}; // env changes below
 
   // The display: the host's when reachable (as the user), else Xvfb.
   for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY"}) {

@@ -1,0 +1,70 @@
+#!/bin/bash
+# Started as root, the runner runs tests as nobody (or --user): no supplementary groups, a
+# private HOME and XDG_RUNTIME_DIR (0700, theirs), their own working directory, and an
+# environment without the paths they cannot enter. --as-root keeps root.
+source "$(dirname "$0")/lib.sh"
+[[ $(id -u) == 0 ]] || skip "needs root"
+
+# A directory only root may enter, with a program in it, on PATH and in another variable.
+root_only=$SCRATCH/root-only
+mkdir -m 0700 "$root_only"
+printf '#!/bin/sh\necho found\n' >"$root_only/only-root-has-it"
+chmod 0755 "$root_only/only-root-has-it"
+
+make_prog probe "
+{
+  echo \"uid=\$(id -u) groups=\$(id -G)\"
+  echo \"user=\$USER logname=\$LOGNAME\"
+  echo \"home=\$HOME\"
+  echo \"home_stat=\$(stat -c '%a %u' \"\$HOME\")\"
+  touch \"\$HOME/written\" && echo home_writable=yes
+  echo \"runtime=\$XDG_RUNTIME_DIR\"
+  echo \"runtime_stat=\$(stat -c '%a %u' \"\$XDG_RUNTIME_DIR\")\"
+  echo \"cwd_owner=\$(stat -c %u .)\"
+  echo \"path=\$PATH\"
+  echo \"data=\${IT_DATA-unset}\"
+  echo \"lang=\$LANG\"
+  only-root-has-it >/dev/null 2>&1; echo \"lookup=\$?\"
+} > $SCRATCH/seen-\$1"
+make_test grp/who.test session "$BIN/probe who"
+
+export PATH=$root_only:/usr/local/bin:/usr/bin:/bin IT_DATA=$root_only/data
+unset LANG LC_ALL
+run_runner -d "$TREE" --log-directory="$SCRATCH/logs"
+assert_eq "$RC" 0 "exit status"
+seen=$SCRATCH/seen-who
+nobody_uid=$(id -u nobody)
+assert_line "$seen" "uid=$nobody_uid groups=$(id -g nobody)"
+assert_line "$seen" "user=nobody logname=nobody"
+home=$(sed -n 's/^home=//p' "$seen")
+[[ $home != /root* && $home != "$HOME" ]] || fail "HOME is root's: $home"
+assert_line "$seen" "home_stat=700 $nobody_uid"
+assert_line "$seen" "home_writable=yes"
+assert_line "$seen" "runtime_stat=700 $nobody_uid"
+assert_line "$seen" "cwd_owner=$nobody_uid"
+# The root-only directory is gone from PATH, so the lookup fails as "not found" (127), not
+# "permission denied" (126); a variable left with no reachable path is removed.
+assert_line "$seen" "path=/usr/local/bin:/usr/bin:/bin"
+assert_line "$seen" "lookup=127"
+assert_line "$seen" "data=unset"
+assert_line "$seen" "lang=C.UTF-8"
+# The runner itself still writes as root where it was asked to.
+[[ -f $SCRATCH/logs/grp_who.test.txt ]] || fail "no log written"
+# HOME and XDG_RUNTIME_DIR belong to the run: gone afterwards.
+[[ ! -e $home ]] || fail "$home left behind"
+
+# --user chooses the user; an unknown one is an error before anything runs.
+run_runner -d "$TREE" --user=daemon
+assert_eq "$RC" 0 "exit status with --user=daemon"
+assert_line "$seen" "uid=$(id -u daemon) groups=$(id -g daemon)"
+assert_exit 1 gtr -d "$TREE" --user=no-such-user-here
+assert_contains "$ERR" "no user named no-such-user-here"
+assert_not_contains "$OUT" "Running test"
+
+# --as-root keeps root, with root's environment.
+run_runner -d "$TREE" --as-root
+assert_eq "$RC" 0 "exit status with --as-root"
+assert_line "$seen" "uid=0 groups=0"
+assert_line "$seen" "lookup=0"
+assert_tmp_clean
+echo ok
