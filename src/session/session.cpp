@@ -159,12 +159,9 @@ util::Status Session::prepare_identity() {
 util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   const EnvList& host = m_options.environment;
   Overrides overrides;
-  const std::string host_runtime{util::lookup(host, "XDG_RUNTIME_DIR")};
-  std::filesystem::path runtime_dir = host_runtime;
   if (m_identity) {
-    runtime_dir = m_run_dir.path() / "runtime";
     overrides.emplace_back("HOME", (m_run_dir.path() / "home").string());
-    overrides.emplace_back("XDG_RUNTIME_DIR", runtime_dir.string());
+    overrides.emplace_back("XDG_RUNTIME_DIR", (m_run_dir.path() / "runtime").string());
     overrides.emplace_back("USER", m_identity->name);
     overrides.emplace_back("LOGNAME", m_identity->name);
   }
@@ -173,46 +170,23 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   }
   EnvList env = util::merge_environment(host, overrides);
 
+  auto servers = host_servers();
+  if (!servers) {
+    return util::unexpected(servers.error().what);
+  }
   // What the test user can reach: the host's display and bus, the paths in its environment.
   ProbeRequest request;
   if (m_identity) {
     request.as = m_identity->credentials;
     request.paths = paths_in(env);
   }
-  const std::string display{util::lookup(host, "DISPLAY")};
-  const std::string wayland{util::lookup(host, "WAYLAND_DISPLAY")};
-  std::string xauthority{util::lookup(host, "XAUTHORITY")};
-  std::string wayland_socket;
   if (m_options.display == FixtureMode::automatic || m_options.display == FixtureMode::host) {
-    request.display = display;
-    if (!wayland.empty()) {
-      wayland_socket = wayland[0] == '/' || host_runtime.empty()
-                           ? wayland
-                           : (std::filesystem::path{host_runtime} / wayland).string();
-      request.wayland_socket = wayland_socket;
-    }
-    if (m_identity && !display.empty()) {
-      // The test user presents root's X cookie, from a copy it may read.
-      if (xauthority.empty()) {
-        xauthority = std::string{util::lookup(host, "HOME")} + "/.Xauthority";
-      }
-      std::ifstream in{xauthority, std::ios::binary};
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      xauthority.clear();
-      if (in && !bytes.str().empty()) {
-        const auto copy = runtime_dir / "Xauthority";
-        if (auto status = write_private_file(copy, bytes.str(), m_identity); !status) {
-          return status;
-        }
-        xauthority = copy.string();
-      }
-    }
-    request.xauthority = xauthority;
+    request.display = servers->display;
+    request.xauthority = servers->xauthority;
+    request.wayland_socket = servers->wayland_socket;
   }
-  const std::string bus{util::lookup(host, "DBUS_SESSION_BUS_ADDRESS")};
   if (m_options.bus == FixtureMode::automatic || m_options.bus == FixtureMode::host) {
-    request.bus_address = bus;
+    request.bus_address = servers->bus;
   }
   auto found = probe(request);
   if (!found) {
@@ -228,62 +202,118 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
         },
         removed);
   }
-  const std::string who = m_identity ? m_identity->name : current_user_name();
-  const std::string search_path{util::lookup(env, "PATH")}; // env changes below
-
-  // The display: the host's when reachable (as the user), else Xvfb.
-  for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY"}) {
+  for (const char* name :
+       {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"}) {
     env = util::without(env, name);
   }
-  const bool host_display = found->display || found->wayland;
-  if (m_options.display == FixtureMode::host && !host_display) {
+  auto display = choose_display(*servers, *found, env, warnings);
+  if (!display) {
+    return util::unexpected(display.error().what);
+  }
+  auto bus = choose_bus(*servers, *found, env, warnings);
+  if (!bus) {
+    return util::unexpected(bus.error().what);
+  }
+  display->insert(display->end(), bus->begin(), bus->end());
+  m_base_environment = util::merge_environment(env, *display);
+  return util::Ok{};
+}
+
+util::Expected<Session::HostServers> Session::host_servers() const {
+  const EnvList& host = m_options.environment;
+  HostServers servers;
+  servers.display = util::lookup(host, "DISPLAY");
+  servers.wayland = util::lookup(host, "WAYLAND_DISPLAY");
+  servers.bus = util::lookup(host, "DBUS_SESSION_BUS_ADDRESS");
+  servers.xauthority = util::lookup(host, "XAUTHORITY");
+  const auto host_runtime = util::lookup(host, "XDG_RUNTIME_DIR");
+  if (!servers.wayland.empty()) {
+    servers.wayland_socket = servers.wayland[0] == '/' || host_runtime.empty()
+                                 ? servers.wayland
+                                 : std::string{host_runtime} + "/" + servers.wayland;
+  }
+  if (m_identity && !servers.display.empty()) {
+    // The test user presents root's X cookie, from a copy it may read.
+    const std::string source = servers.xauthority.empty()
+                                   ? std::string{util::lookup(host, "HOME")} + "/.Xauthority"
+                                   : servers.xauthority;
+    std::ifstream in{source, std::ios::binary};
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    servers.xauthority.clear();
+    if (in && !bytes.str().empty()) {
+      const auto copy = m_run_dir.path() / "runtime" / "Xauthority";
+      if (auto status = write_private_file(copy, bytes.str(), m_identity); !status) {
+        return util::unexpected(status.error().what);
+      }
+      servers.xauthority = copy.string();
+    }
+  }
+  return servers;
+}
+
+std::string Session::user_name() const {
+  return m_identity ? m_identity->name : current_user_name();
+}
+
+util::Expected<Overrides> Session::choose_display(const HostServers& host, const ProbeResult& found,
+                                                  const EnvList& env,
+                                                  std::vector<std::string>& warnings) {
+  const FixtureMode mode = m_options.display;
+  const bool reachable = found.display || found.wayland;
+  if (mode == FixtureMode::host && !reachable) {
     return util::unexpected(
         fmt::format("--display=host: no display that {} can reach (DISPLAY={}, WAYLAND_DISPLAY={})",
-                    who, display.empty() ? "unset" : display, wayland.empty() ? "unset" : wayland));
+                    user_name(), host.display.empty() ? "unset" : host.display,
+                    host.wayland.empty() ? "unset" : host.wayland));
   }
-  if (host_display && m_options.display != FixtureMode::own) {
-    Overrides kept;
-    if (found->display) {
-      kept.emplace_back("DISPLAY", display);
-      if (!xauthority.empty()) {
-        kept.emplace_back("XAUTHORITY", xauthority);
+  Overrides kept;
+  if (reachable && (mode == FixtureMode::automatic || mode == FixtureMode::host)) {
+    if (found.display) {
+      kept.emplace_back("DISPLAY", host.display);
+      if (!host.xauthority.empty()) {
+        kept.emplace_back("XAUTHORITY", host.xauthority);
       }
     }
-    if (found->wayland) {
-      kept.emplace_back("WAYLAND_DISPLAY", m_identity ? wayland_socket : wayland);
+    if (found.wayland) {
+      // A name is relative to XDG_RUNTIME_DIR, which the test user gets a new one of.
+      kept.emplace_back("WAYLAND_DISPLAY", m_identity ? host.wayland_socket : host.wayland);
     }
-    env = util::merge_environment(env, kept);
-  } else if (m_options.display == FixtureMode::automatic || m_options.display == FixtureMode::own) {
-    m_xvfb = find_server("Xvfb", search_path);
+  } else if (mode == FixtureMode::automatic || mode == FixtureMode::own) {
+    m_xvfb = find_server("Xvfb", util::lookup(env, "PATH"));
+    if (m_xvfb.empty() && mode == FixtureMode::own) {
+      return util::unexpected("--display=own: Xvfb is not installed (or not on PATH)");
+    }
     if (m_xvfb.empty()) {
-      if (m_options.display == FixtureMode::own) {
-        return util::unexpected("--display=own: Xvfb is not installed (or not on PATH)");
-      }
       warnings.push_back("Xvfb is not installed (or not on PATH): tests run without a display");
     }
   }
+  return kept;
+}
 
-  // The bus: the host's when the user can use it, else dbus-daemon.
-  env = util::without(env, "DBUS_SESSION_BUS_ADDRESS");
-  if (m_options.bus == FixtureMode::host && !found->bus) {
+util::Expected<Overrides> Session::choose_bus(const HostServers& host, const ProbeResult& found,
+                                              const EnvList& env,
+                                              std::vector<std::string>& warnings) {
+  const FixtureMode mode = m_options.bus;
+  if (mode == FixtureMode::host && !found.bus) {
     return util::unexpected(fmt::format(
-        "--bus=host: {} cannot connect to the session bus (DBUS_SESSION_BUS_ADDRESS={})", who,
-        bus.empty() ? "unset" : bus));
+        "--bus=host: {} cannot connect to the session bus (DBUS_SESSION_BUS_ADDRESS={})",
+        user_name(), host.bus.empty() ? "unset" : host.bus));
   }
-  if (found->bus && m_options.bus != FixtureMode::own) {
-    env = util::merge_environment(env, {{"DBUS_SESSION_BUS_ADDRESS", bus}});
-  } else if (m_options.bus == FixtureMode::automatic || m_options.bus == FixtureMode::own) {
-    m_dbus_daemon = find_server("dbus-daemon", search_path);
+  Overrides kept;
+  if (found.bus && (mode == FixtureMode::automatic || mode == FixtureMode::host)) {
+    kept.emplace_back("DBUS_SESSION_BUS_ADDRESS", host.bus);
+  } else if (mode == FixtureMode::automatic || mode == FixtureMode::own) {
+    m_dbus_daemon = find_server("dbus-daemon", util::lookup(env, "PATH"));
+    if (m_dbus_daemon.empty() && mode == FixtureMode::own) {
+      return util::unexpected("--bus=own: dbus-daemon is not installed (or not on PATH)");
+    }
     if (m_dbus_daemon.empty()) {
-      if (m_options.bus == FixtureMode::own) {
-        return util::unexpected("--bus=own: dbus-daemon is not installed (or not on PATH)");
-      }
       warnings.push_back(
           "dbus-daemon is not installed (or not on PATH): tests run without a session bus");
     }
   }
-  m_base_environment = std::move(env);
-  return util::Ok{};
+  return kept;
 }
 
 util::Status Session::start_servers(Servers& servers, const std::string& tag) {

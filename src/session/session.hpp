@@ -9,6 +9,7 @@
 #include "process/spawner.hpp"
 #include "session/fixture.hpp"
 #include "session/identity.hpp"
+#include "session/probe.hpp"
 #include "util/environment.hpp"
 #include "util/expected.hpp"
 #include "util/temp_dir.hpp"
@@ -72,9 +73,25 @@ public:
 private:
   Session(SessionOptions options, process::Spawner& spawner)
       : m_options(std::move(options)), m_spawner(spawner) {}
+  // The host's display and bus, as the environment names them.
+  struct HostServers {
+    std::string display;
+    std::string wayland;
+    std::string wayland_socket; // its path
+    std::string xauthority;     // a copy the test user may read, when it is another user
+    std::string bus;
+  };
+
   util::Status prepare_identity();
   util::Status prepare_environment(std::vector<std::string>& warnings);
+  util::Expected<HostServers> host_servers() const;
+  // Each keeps the host's server (the overrides that point at it) or decides to start one.
+  util::Expected<Overrides> choose_display(const HostServers& host, const ProbeResult& found,
+                                           const EnvList& env, std::vector<std::string>& warnings);
+  util::Expected<Overrides> choose_bus(const HostServers& host, const ProbeResult& found,
+                                       const EnvList& env, std::vector<std::string>& warnings);
   util::Status start_servers(Servers& servers, const std::string& tag);
+  std::string user_name() const; // who tests run as
 
   SessionOptions m_options;
   process::Spawner& m_spawner;
