@@ -92,9 +92,17 @@ log "building test trees in $work"
 make_tree "$work/run"   "$N_RUN"   4
 make_tree "$work/small" "$N_SMALL" 2
 make_tree "$work/large" "$N_LARGE" 10
+make_tree "$work/one"   1           1
 
 ours_args=(--order=name --status=no --quiet)
 gdtr_args=(--status=no --quiet)
+# The comparisons with gdtr and the floor time the same work: as root, no change of user, no
+# private /tmp, no display or bus. What the session costs is measured on its own (set 5).
+session_args=("${ours_args[@]}")
+if [[ $(id -u) == 0 ]]; then
+    ours_args+=(--as-root --private-tmp=no)
+fi
+ours_args+=(--display=none --bus=none)
 
 # Sanity: every runner passes the tree once before it is timed.
 "$ours" -d "$work/small" -p 1 "${ours_args[@]}" >/dev/null
@@ -197,6 +205,18 @@ ms_per_test() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.3f", t * 1000 / n }';
 verdict() {
     if awk -v v="$1" -v g="$3" "BEGIN { exit !(v $2 g) }"; then echo PASS; else echo MISS; fi
 }
+# --- 5. The session: its cost per test and at startup -----------------------
+# As root: tests as nobody, each with a private /tmp, under an Xvfb and a dbus-daemon of the
+# run's (started once). Otherwise only the servers differ.
+j5=$work/session.json
+log "the session's cost, $N_RUN tests and 1 test"
+hf --runs "$RUNS" --export-json "$j5" \
+    -n "bare, $N_RUN tests"    "$ours -d $work/run -p 1 ${ours_args[*]}" \
+    -n "session, $N_RUN tests" "$ours -d $work/run -p 1 ${session_args[*]}" \
+    -n "bare, 1 test"          "$ours -d $work/one -p 1 ${ours_args[*]}" \
+    -n "session, 1 test"       "$ours -d $work/one -p 1 ${session_args[*]}"
+t_bare=$(mean "$j5" 0); t_session=$(mean "$j5" 1)
+t_bare1=$(mean "$j5" 2); t_session1=$(mean "$j5" 3)
 
 na=n/a
 row() { printf '  %-34s %12s %12s\n' "$@"; }
@@ -233,6 +253,11 @@ if [[ -n $gdtr ]]; then
 else
     row "gdtr --list" "$na" ""
 fi
+echo
+echo "The session (as $(id -un); ms):"
+row "" "ms/test" "1 test, ms"
+row "bare (--display=none --bus=none)" "$(ms_per_test "$t_bare" "$N_RUN")" "$(calc "$t_bare1 * 1000")"
+row "with the session (default)" "$(ms_per_test "$t_session" "$N_RUN")" "$(calc "$t_session1 * 1000")"
 echo
 echo "Peak RSS while running (KiB):"
 row "" "$N_SMALL tests" "$N_LARGE tests"
