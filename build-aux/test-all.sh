@@ -11,7 +11,7 @@ if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     apt-get update -q
     # shellcheck disable=SC2046 # one package per word
     apt-get install -y -q --no-install-recommends \
-        $(cat build-aux/build-deps.txt build-aux/test-deps.txt) </dev/null
+        $(cat build-aux/build-deps.txt build-aux/run-deps.txt build-aux/test-deps.txt) </dev/null
 fi
 
 # A build directory is configured once, then reused.

@@ -178,6 +178,15 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "ginsttest-runner: warning: {}\n", warning);
   }
   if (!session) {
+    // Interrupted while a server was starting: the usual status for the signal.
+    sigset_t pending;
+    sigpending(&pending);
+    for (int signo : {SIGINT, SIGTERM}) {
+      if (sigismember(&pending, signo)) {
+        fail(session.error().what);
+        return core::exit_code_for_signal(signo);
+      }
+    }
     return fail(session.error().what);
   }
 

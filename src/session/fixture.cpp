@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,6 +86,13 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     return util::unexpected(fmt::format("{} ({}) did not start: {}{}", spec.label,
                                         spec.request.program, reason, log_tail(spec.log)));
   };
+  // SIGINT and SIGTERM are blocked in the runner (it reads them from a signalfd): one that
+  // arrives now stays pending, and this signalfd, polled but never read, ends the wait for it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  const util::Fd interrupts{::signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK)};
   const auto deadline = std::chrono::steady_clock::now() + spec.startup;
   std::string line;
   bool ready_fd_open = true;
@@ -97,9 +106,14 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     if (left.count() <= 0) {
       return fail(fmt::format("not ready after {} s", spec.startup.count()));
     }
-    pollfd fds[2] = {{tree->report_fd(), POLLIN, 0}, {ready.read.get(), POLLIN, 0}};
-    ::poll(fds, ready_fd_open ? 2 : 1, static_cast<int>(left.count()));
+    pollfd fds[3] = {{tree->report_fd(), POLLIN, 0},
+                     {interrupts.get(), POLLIN, 0},
+                     {ready.read.get(), POLLIN, 0}};
+    ::poll(fds, ready_fd_open ? 3 : 2, static_cast<int>(left.count()));
     if (fds[1].revents != 0) {
+      return fail("interrupted");
+    }
+    if (fds[2].revents != 0) {
       char buffer[256];
       const ssize_t n = ::read(ready.read.get(), buffer, sizeof buffer);
       if (n > 0) {

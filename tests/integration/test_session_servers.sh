@@ -107,6 +107,25 @@ assert_contains "$ERR" "Xvfb ($SCRATCH/fake/Xvfb) did not start: it exited with 
 assert_contains "$ERR" "  | cannot open the frame buffer"
 assert_not_contains "$OUT" "Running test"
 
+# A server that never gets ready: Ctrl-C ends the wait, the server and the run (130).
+mkdir "$SCRATCH/stuck"
+mkfifo "$SCRATCH/stuck.fifo"
+printf '#!/bin/sh\necho $$ > %s/stuck.pid\necho up > %s/stuck.fifo\nexec sleep 1000\n' \
+    "$SCRATCH" "$SCRATCH" >"$SCRATCH/stuck/Xvfb"
+chmod +x "$SCRATCH/stuck/Xvfb"
+PATH=$SCRATCH/stuck:$PATH TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" \
+    >"$OUT" 2>"$ERR" </dev/null &
+runner=$!
+wait_fifo "$SCRATCH/stuck.fifo"
+kill -INT "$runner"
+rc=0
+timeout 30 tail -s 0.1 --pid="$runner" -f /dev/null || kill -KILL "$runner" 2>/dev/null || true
+wait "$runner" || rc=$?
+assert_eq "$rc" 130 "exit status after SIGINT while Xvfb starts"
+assert_contains "$ERR" "did not start: interrupted"
+assert_pid_gone "$SCRATCH/stuck.pid"
+assert_not_contains "$OUT" "Running test"
+
 # 6. Session-exclusive tests share the run's servers, or get their own with
 # --exclusive-session=fresh (one pair each).
 make_test grp/e1.test session-exclusive "$BIN/probe e1"
