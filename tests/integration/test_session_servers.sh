@@ -161,4 +161,19 @@ wait "$runner" || rc=$?
 assert_eq "$rc" 130 "exit status after SIGINT"
 assert_servers_gone "$(run_dir_of s)"
 assert_tmp_clean
+
+# 8. The runner killed outright: its servers go with it (only their directory stays).
+rm -f "$SCRATCH/seen-s"
+TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" >"$OUT" 2>"$ERR" </dev/null &
+runner=$!
+wait_fifo "$SCRATCH/started.fifo"
+kill -KILL "$runner"
+{ wait "$runner"; } 2>/dev/null || true
+run_dir=$(run_dir_of s)
+for _ in $(seq 100); do
+    pgrep -f "$run_dir" >/dev/null || break
+    sleep 0.1
+done
+! pgrep -f "$run_dir" >/dev/null || fail "processes of $run_dir survived the runner"
+rm -rf "$run_dir"
 echo ok
