@@ -181,26 +181,47 @@ void close_fds_except(int keep) noexcept {
 
 namespace {
 
-// Joins "DIR/NAME" into `out` (of `size` bytes); false if it does not fit.
-bool join_path(char* out, std::size_t size, const char* dir, const char* name) noexcept {
-  const std::size_t dir_len = std::strlen(dir);
-  const std::size_t name_len = std::strlen(name);
-  if (dir_len + 1 + name_len + 1 > size) {
-    return false;
+// "/proc/self/fd/N": a path that names what descriptor N names, for calls that take paths.
+struct FdPath {
+  char text[32];
+  explicit FdPath(int fd) noexcept {
+    char digits[12];
+    int n = 0;
+    unsigned value = static_cast<unsigned>(fd);
+    do {
+      digits[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value > 0 && n < 11);
+    const char prefix[] = "/proc/self/fd/";
+    std::size_t len = 0;
+    for (const char* p = prefix; *p; p++) {
+      text[len++] = *p;
+    }
+    while (n > 0) {
+      text[len++] = digits[--n];
+    }
+    text[len] = '\0';
   }
-  std::memcpy(out, dir, dir_len);
-  out[dir_len] = '/';
-  std::memcpy(out + dir_len + 1, name, name_len + 1);
-  return true;
-}
+};
 
-char g_source[4096];
-char g_target[4096];
+// A directory opened without following a symlink at its last component (O_PATH), or -1.
+int open_directory(int at, const char* path) noexcept {
+  const int fd = ::openat(at, path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode))) {
+    ::close(fd);
+    errno = ENOTDIR;
+    return -1;
+  }
+  return fd;
+}
 
 // Gives this process (and so the test) a /tmp of its own, as systemd's PrivateTmp= does: a new
 // mount namespace in which `dir` is bind-mounted on /tmp. Each of `shared` (directories of the
 // real /tmp, such as the X server's sockets) is first bound into `dir`, so it stays visible.
-// Returns 0 or an errno.
+// `dir` belongs to the test user, who may be racing us: everything in it is reached through
+// descriptors opened without following symlinks, so no mount lands outside it. Returns 0 or
+// an errno.
 int make_private_tmp(const char* dir, char* const* shared) noexcept {
   if (::unshare(CLONE_NEWNS) != 0) {
     return errno;
@@ -209,31 +230,67 @@ int make_private_tmp(const char* dir, char* const* shared) noexcept {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     return errno;
   }
-  for (std::size_t i = 0; shared[i]; i++) {
-    struct stat st {};
-    if (!join_path(g_source, sizeof g_source, "/tmp", shared[i]) ||
-        !join_path(g_target, sizeof g_target, dir, shared[i])) {
-      return ENAMETOOLONG;
-    }
-    if (::lstat(g_source, &st) != 0 || !S_ISDIR(st.st_mode)) {
+  // Opened after unshare(), so that the mounts they are on belong to this namespace.
+  const int dir_fd = open_directory(AT_FDCWD, dir);
+  const int tmp_fd = open_directory(AT_FDCWD, "/tmp");
+  int err = dir_fd < 0 || tmp_fd < 0 ? errno : 0;
+  for (std::size_t i = 0; err == 0 && shared[i]; i++) {
+    const int source = open_directory(tmp_fd, shared[i]);
+    if (source < 0) {
       continue; // not there (no X server was started): nothing to share
     }
-    if ((::mkdir(g_target, 0755) != 0 && errno != EEXIST) ||
-        ::mount(g_source, g_target, nullptr, MS_BIND, nullptr) != 0) {
-      return errno;
+    int target = -1;
+    if ((::mkdirat(dir_fd, shared[i], 0755) != 0 && errno != EEXIST) ||
+        (target = open_directory(dir_fd, shared[i])) < 0 ||
+        ::mount(FdPath{source}.text, FdPath{target}.text, nullptr, MS_BIND, nullptr) != 0) {
+      err = errno;
+    }
+    ::close(source);
+    if (target >= 0) {
+      ::close(target);
     }
   }
-  if (::mount(dir, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-    return errno;
+  if (err == 0 && ::mount(FdPath{dir_fd}.text, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+    err = errno;
   }
-  return 0;
+  if (dir_fd >= 0) {
+    ::close(dir_fd);
+  }
+  if (tmp_fd >= 0) {
+    ::close(tmp_fd);
+  }
+  return err;
 }
 
-// Starts the test with default signal handling and nothing blocked; returns its pid or -errno.
-pid_t start_test(const MonitorSetup& s) noexcept {
+// The argv that runs a script without "#!" with /bin/sh, as execvp and g_spawn do.
+char* const* shell_argv(const MonitorSetup& s) noexcept {
+  static char* sh_argv[16384];
+  static char sh[] = "/bin/sh";
+  sh_argv[0] = sh;
+  sh_argv[1] = const_cast<char*>(s.program);
+  std::size_t i = 1;
+  while (s.argv[i] && i + 2 < sizeof sh_argv / sizeof sh_argv[0]) {
+    sh_argv[i + 1] = s.argv[i];
+    i++;
+  }
+  sh_argv[i + 1] = nullptr;
+  return sh_argv;
+}
+
+// How starting the test went: its pid, or the step that failed with its errno (step none:
+// the exec itself).
+struct Start {
+  pid_t pid = -1;
+  SetupStep failed_step = SetupStep::none;
+  int error = 0;
+};
+
+// Starts the test as the monitor's own user, in the monitor's working directory, with
+// posix_spawn: default signal handling and nothing blocked.
+Start spawn_test(const MonitorSetup& s) noexcept {
   posix_spawnattr_t attr;
   if (::posix_spawnattr_init(&attr) != 0) {
-    return -EINVAL;
+    return {-1, SetupStep::none, EINVAL};
   }
   // Handlers do not survive exec; ignored signals do. SIGINT and SIGPIPE are the ones the
   // spawner and the monitor ignore, so only they need resetting (each costs a syscall).
@@ -249,21 +306,71 @@ pid_t start_test(const MonitorSetup& s) noexcept {
   pid_t pid = -1;
   int err = ::posix_spawn(&pid, s.program, nullptr, &attr, s.argv, s.envp);
   if (err == ENOEXEC) {
-    // A script without "#!": run it with /bin/sh, as execvp and g_spawn do.
-    static char* sh_argv[16384];
-    static char sh[] = "/bin/sh";
-    sh_argv[0] = sh;
-    sh_argv[1] = const_cast<char*>(s.program);
-    std::size_t i = 1;
-    while (s.argv[i] && i + 2 < sizeof sh_argv / sizeof sh_argv[0]) {
-      sh_argv[i + 1] = s.argv[i];
-      i++;
-    }
-    sh_argv[i + 1] = nullptr;
-    err = ::posix_spawn(&pid, sh, nullptr, &attr, sh_argv, s.envp);
+    err = ::posix_spawn(&pid, "/bin/sh", nullptr, &attr, shell_argv(s), s.envp);
   }
   ::posix_spawnattr_destroy(&attr);
-  return err == 0 ? pid : -err;
+  return err == 0 ? Start{pid} : Start{-1, SetupStep::none, err};
+}
+
+// What a forked child tells the monitor when it cannot become the test.
+struct ChildFailure {
+  SetupStep step;
+  int error;
+};
+
+// Starts the test as another user: a forked child drops to uid/gid (the monitor stays root, so
+// the test cannot stop or kill it), enters the working directory as that user and executes
+// the test. A close-on-exec pipe carries the reason back when that fails.
+Start fork_test_as_user(const MonitorSetup& s) noexcept {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    return {-1, SetupStep::fork, errno};
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(pipe_fds[0]);
+    auto fail = [&](SetupStep step) {
+      const ChildFailure failure{step, errno};
+      (void)!::write(pipe_fds[1], &failure, sizeof failure);
+      ::_exit(127);
+    };
+    if (::setgroups(0, nullptr) != 0 || ::setgid(s.gid) != 0 || ::setuid(s.uid) != 0) {
+      fail(SetupStep::credentials);
+    }
+    if (::chdir(s.cwd) != 0) {
+      fail(SetupStep::chdir);
+    }
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGINT, &default_action, nullptr);
+    ::sigaction(SIGPIPE, &default_action, nullptr);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(s.program, s.argv, s.envp);
+    if (errno == ENOEXEC) {
+      ::execve("/bin/sh", shell_argv(s), s.envp);
+    }
+    fail(SetupStep::none);
+  }
+  const int fork_errno = errno;
+  ::close(pipe_fds[1]);
+  if (pid < 0) {
+    ::close(pipe_fds[0]);
+    return {-1, SetupStep::fork, fork_errno};
+  }
+  ChildFailure failure{};
+  ssize_t n;
+  do {
+    n = ::read(pipe_fds[0], &failure, sizeof failure);
+  } while (n < 0 && errno == EINTR);
+  ::close(pipe_fds[0]);
+  if (n != static_cast<ssize_t>(sizeof failure)) {
+    return {pid}; // end of file: the exec succeeded
+  }
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return {-1, failure.step, failure.error};
 }
 
 } // namespace
@@ -309,27 +416,21 @@ void run_monitor(MonitorSetup& s) noexcept {
       ::_exit(1);
     }
   }
+  Start started;
   if (s.drop_credentials) {
-    if (::setgroups(0, nullptr) != 0 || ::setgid(s.gid) != 0 || ::setuid(s.uid) != 0) {
-      send(s.report_fd, ReportKind::setup_failed, SetupStep::credentials, errno);
-      ::_exit(1);
-    }
-    // A change of credentials clears the parent-death signal: set it again.
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != s.parent) {
-      ::_exit(1);
-    }
+    started = fork_test_as_user(s);
+  } else if (::chdir(s.cwd) != 0) {
+    started = {-1, SetupStep::chdir, errno};
+  } else {
+    started = spawn_test(s);
   }
-  if (::chdir(s.cwd) != 0) {
-    send(s.report_fd, ReportKind::setup_failed, SetupStep::chdir, errno);
-    ::_exit(1);
+  if (started.pid < 0) {
+    const bool exec_failed = started.failed_step == SetupStep::none;
+    send(s.report_fd, exec_failed ? ReportKind::exec_failed : ReportKind::setup_failed,
+         started.failed_step, started.error);
+    ::_exit(exec_failed ? 0 : 1);
   }
-
-  const pid_t main_pid = start_test(s);
-  if (main_pid < 0) {
-    send(s.report_fd, ReportKind::exec_failed, SetupStep::none, -main_pid);
-    ::_exit(0);
-  }
+  const pid_t main_pid = started.pid;
 
   enum class Phase { running, terminating, killing } phase = Phase::running;
   bool main_done = false;

@@ -25,6 +25,9 @@ make_prog probe "
   echo \"data=\${IT_DATA-unset}\"
   echo \"lang=\$LANG\"
   only-root-has-it >/dev/null 2>&1; echo \"lookup=\$?\"
+  if [ \"\$(id -u)\" != 0 ]; then
+    kill -STOP \$PPID 2>/dev/null && echo monitor=stopped || echo monitor=out-of-reach
+  fi
 } > $SCRATCH/seen-\$1"
 make_test grp/who.test session "$BIN/probe who"
 
@@ -48,6 +51,9 @@ assert_line "$seen" "path=/usr/local/bin:/usr/bin:/bin"
 assert_line "$seen" "lookup=127"
 assert_line "$seen" "data=unset"
 assert_line "$seen" "lang=C.UTF-8"
+# The process that watches the test (its parent) stays root: the test can neither stop nor
+# kill it, so timeouts and Ctrl-C keep working.
+assert_line "$seen" "monitor=out-of-reach"
 # The runner itself still writes as root where it was asked to.
 [[ -f $SCRATCH/logs/grp_who.test.txt ]] || fail "no log written"
 # HOME and XDG_RUNTIME_DIR belong to the run: gone afterwards.
