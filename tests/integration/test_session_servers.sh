@@ -175,5 +175,10 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 ! pgrep -f "$run_dir" >/dev/null || fail "processes of $run_dir survived the runner"
-rm -rf "$run_dir"
+# The next run removes the directory the killed one left.
+[[ -d $run_dir ]] || fail "$run_dir is gone already?"
+make_test grp/s.test session true
+run_runner -d "$TREE"
+assert_eq "$RC" 0 "exit status of the next run"
+[[ ! -e $run_dir ]] || fail "the next run left $run_dir of the killed one"
 echo ok
