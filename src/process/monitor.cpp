@@ -160,18 +160,19 @@ int signal_descendants(int sig) noexcept {
   return signalled;
 }
 
-// Moves `fd` above 2 so that setting up 0-2 cannot clobber it.
-int lift_fd(int fd) noexcept {
-  return fd > 2 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+// Moves `fd` to `lowest` or above so that setting up the descriptors below cannot clobber it.
+int lift_fd(int fd, int lowest) noexcept {
+  return fd < 0 || fd >= lowest ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, lowest);
 }
 
 } // namespace
 
-void close_fds_except(int keep) noexcept {
+void close_fds_except(int first, int keep) noexcept {
   const unsigned k = static_cast<unsigned>(keep);
-  const bool below_closed = k == 3 || ::close_range(3, k - 1, 0) == 0;
+  const unsigned f = static_cast<unsigned>(first);
+  const bool below_closed = k == f || ::close_range(f, k - 1, 0) == 0;
   if (!below_closed || ::close_range(k + 1, ~0U, 0) != 0) {
-    for (int fd = 3; fd < 65536; fd++) { // kernels before 5.9 have no close_range
+    for (int fd = first; fd < 65536; fd++) { // kernels before 5.9 have no close_range
       if (fd != keep) {
         ::close(fd);
       }
@@ -387,7 +388,9 @@ void run_monitor(MonitorSetup& s) noexcept {
   ::sigaction(SIGINT, &ignore, nullptr);
   ::sigaction(SIGPIPE, &ignore, nullptr);
 
-  s.report_fd = lift_fd(s.report_fd);
+  // 0-2 are the test's stdin, stdout and stderr, and 3 its readiness descriptor if it has one.
+  const int first_free = s.ready_fd >= 0 ? 4 : 3;
+  s.report_fd = lift_fd(s.report_fd, first_free);
   send(s.report_fd, ReportKind::started, SetupStep::none, ::getpid());
   if (::setsid() < 0) {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::session, errno);
@@ -400,16 +403,19 @@ void run_monitor(MonitorSetup& s) noexcept {
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-  s.output_fd = lift_fd(s.output_fd);
-  s.error_fd = lift_fd(s.error_fd);
-  const int null_fd = lift_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  s.output_fd = lift_fd(s.output_fd, first_free);
+  s.error_fd = lift_fd(s.error_fd, first_free);
+  s.ready_fd = lift_fd(s.ready_fd, first_free);
+  const int null_fd = lift_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC), first_free);
   if (s.report_fd < 0 || s.output_fd < 0 || s.error_fd < 0 || null_fd < 0 ||
-      ::dup2(null_fd, 0) < 0 || ::dup2(s.output_fd, 1) < 0 || ::dup2(s.error_fd, 2) < 0) {
+      ::dup2(null_fd, 0) < 0 || ::dup2(s.output_fd, 1) < 0 || ::dup2(s.error_fd, 2) < 0 ||
+      (s.ready_fd >= 0 && ::dup2(s.ready_fd, 3) < 0)) {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::fds, errno);
     ::_exit(1);
   }
-  // Only 0-2 and the (close-on-exec) report pipe: nothing of the runner leaks into the test.
-  close_fds_except(s.report_fd);
+  // Only 0-2 (and 3), and the close-on-exec report pipe: nothing of the runner leaks into the
+  // test.
+  close_fds_except(first_free, s.report_fd);
   if (s.private_tmp[0] != '\0') {
     if (const int err = make_private_tmp(s.private_tmp, s.shared_tmp); err != 0) {
       send(s.report_fd, ReportKind::setup_failed, SetupStep::private_tmp, err);

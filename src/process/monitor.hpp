@@ -17,6 +17,7 @@ struct MonitorSetup {
   char* const* shared_tmp; // null-terminated: entries of the real /tmp kept visible
   int output_fd;           // becomes the test's stdout
   int error_fd;            // becomes its stderr
+  int ready_fd;            // becomes its descriptor 3; -1 for none
   int report_fd;           // write end of the report pipe
   std::int64_t grace_ns;
   pid_t parent;          // the process that forked the monitor
@@ -25,8 +26,8 @@ struct MonitorSetup {
   gid_t gid;
 };
 
-// Closes every descriptor above 2 except `keep`. Async-signal-safe.
-void close_fds_except(int keep) noexcept;
+// Closes every descriptor from `first` up, except `keep`. Async-signal-safe.
+void close_fds_except(int first, int keep) noexcept;
 
 // Runs in a freshly forked child: sets up the test's box, starts it with posix_spawn, ends every
 // process it leaves behind, reports on `report_fd` and exits. Only async-signal-safe calls.

@@ -38,7 +38,8 @@ struct Report {
 
 // A request from the runner to the spawner: this header, then NUL-terminated strings: program,
 // cwd, private_tmp ("" for none), shared_tmp[0..sharedc), argv[0..argc), env[0..envc). The
-// test's output, error and report pipes travel with it as three SCM_RIGHTS descriptors. The spawner
+// test's output, error and report pipes travel with it as SCM_RIGHTS descriptors, with a fourth
+// when the process gets a descriptor 3. The spawner
 // does not answer: the monitor's first report gives its pid, and a request that cannot be served
 // gets a setup_failed report (then end of file).
 struct RequestHeader {

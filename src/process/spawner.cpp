@@ -132,20 +132,22 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
                                         payload.size() - sizeof header, max_request_bytes));
   }
 
-  const int fds[3] = {request.output_fd,
-                      request.error_fd >= 0 ? request.error_fd : request.output_fd, report_fd};
+  const int fds[4] = {request.output_fd,
+                      request.error_fd >= 0 ? request.error_fd : request.output_fd, report_fd,
+                      request.ready_fd};
+  const std::size_t n_fds = request.ready_fd >= 0 ? 4 : 3;
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
   iovec iov{payload.data(), payload.size()};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  msg.msg_controllen = CMSG_SPACE(n_fds * sizeof(int));
   cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof fds);
-  std::memcpy(CMSG_DATA(cmsg), fds, sizeof fds);
+  cmsg->cmsg_len = CMSG_LEN(n_fds * sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), fds, n_fds * sizeof(int));
   ssize_t sent;
   do {
     sent = ::sendmsg(m_socket.get(), &msg, MSG_NOSIGNAL);

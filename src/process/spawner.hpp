@@ -31,6 +31,7 @@ struct SpawnRequest {
   std::filesystem::path cwd;     // entered as `credentials`, after /tmp is replaced
   int output_fd = -1;            // becomes the process's stdout (and stderr, unless error_fd)
   int error_fd = -1;             // becomes its stderr when set
+  int ready_fd = -1; // becomes its descriptor 3 when set (a server announcing it is ready)
   std::chrono::milliseconds kill_grace{5000}; // SIGTERM to SIGKILL
   std::optional<Credentials> credentials;     // run as this user (needs root)
   // When set, the process tree gets a mount namespace of its own in which this directory is

@@ -43,7 +43,7 @@ void report_failure(int report_fd, int err) noexcept {
 }
 
 // Handles one request: forks the monitor; returns its pid or -errno.
-pid_t serve(std::size_t size, int output_fd, int error_fd, int report_fd, pid_t self) noexcept {
+pid_t serve(std::size_t size, const int (&fds)[4], pid_t self) noexcept {
   RequestHeader header;
   if (size < sizeof header) {
     return -EINVAL;
@@ -73,9 +73,10 @@ pid_t serve(std::size_t size, int output_fd, int error_fd, int report_fd, pid_t 
     setup.cwd = fixed[1];
     setup.private_tmp = fixed[2];
     setup.shared_tmp = shared;
-    setup.output_fd = output_fd;
-    setup.error_fd = error_fd;
-    setup.report_fd = report_fd;
+    setup.output_fd = fds[0];
+    setup.error_fd = fds[1];
+    setup.report_fd = fds[2];
+    setup.ready_fd = fds[3];
     setup.grace_ns = header.grace_ns;
     setup.parent = self;
     setup.drop_credentials = header.has_credentials != 0;
@@ -103,14 +104,14 @@ void run_spawner(int sock, pid_t runner) noexcept {
   if (::getppid() != runner) {
     ::_exit(1);
   }
-  close_fds_except(sock);
+  close_fds_except(3, sock);
   const pid_t self = ::getpid();
 
   while (true) {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
     iovec iov{g_request, sizeof g_request};
-    alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))];
+    alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -123,17 +124,18 @@ void run_spawner(int sock, pid_t runner) noexcept {
     if (n <= 0) {
       break; // the runner is done
     }
-    int fds[3] = {-1, -1, -1}; // output, error, report
+    int fds[4] = {-1, -1, -1, -1}; // output, error, report, and the optional ready descriptor
     const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
     if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-        cmsg->cmsg_len == CMSG_LEN(3 * sizeof(int))) {
-      std::memcpy(fds, CMSG_DATA(cmsg), sizeof fds);
+        (cmsg->cmsg_len == CMSG_LEN(3 * sizeof(int)) ||
+         cmsg->cmsg_len == CMSG_LEN(4 * sizeof(int)))) {
+      std::memcpy(fds, CMSG_DATA(cmsg), cmsg->cmsg_len - CMSG_LEN(0));
     }
     if (fds[2] >= 0) {
       const pid_t pid = fds[0] < 0 || fds[1] < 0 ? -EBADF
                         : (msg.msg_flags & MSG_TRUNC)
                             ? -E2BIG
-                            : serve(static_cast<std::size_t>(n), fds[0], fds[1], fds[2], self);
+                            : serve(static_cast<std::size_t>(n), fds, self);
       if (pid < 0) {
         report_failure(fds[2], static_cast<int>(-pid));
       }

@@ -71,7 +71,10 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     return util::unexpected(fmt::format("cannot start {}: cannot write {}: {}", spec.label,
                                         spec.log.string(), util::errno_text(errno)));
   }
-  spec.request.output_fd = ready.write.get();
+  // Descriptor 3 announces readiness; everything the server and what it starts print goes to
+  // the log, which never fills up as an undrained pipe would.
+  spec.request.ready_fd = ready.write.get();
+  spec.request.output_fd = log.get();
   spec.request.error_fd = log.get();
   auto tree = process::Tree::spawn(spawner, spec.request);
   if (!tree) {

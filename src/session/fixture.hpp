@@ -17,16 +17,16 @@ namespace ginsttest::session {
 
 struct FixtureSpec {
   std::string label;             // "Xvfb", for messages
-  process::SpawnRequest request; // output_fd and error_fd are filled in by start()
-  std::filesystem::path log;     // the server's stderr goes here
+  process::SpawnRequest request; // its descriptors are filled in by start()
+  std::filesystem::path log;     // the server's stdout and stderr go here
   std::chrono::seconds startup{30};
 };
 
 class Fixture {
 public:
-  // Starts the server and waits until it writes its first line on stdout (Xvfb -displayfd,
-  // dbus-daemon --print-address: both write once they accept connections). Returns that line
-  // in `ready_line`. The error says why it did not start, with the end of its log.
+  // Starts the server and waits until it writes its first line on descriptor 3 (Xvfb
+  // -displayfd 3, dbus-daemon --print-address=3: both write once they accept connections). Returns
+  // that line in `ready_line`. The error says why it did not start, with the end of its log.
   static util::Expected<Fixture> start(process::Spawner& spawner, FixtureSpec spec,
                                        std::string& ready_line);
 

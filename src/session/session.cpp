@@ -368,7 +368,7 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
     FixtureSpec spec;
     spec.label = "Xvfb";
     spec.request.program = m_xvfb;
-    spec.request.argv = {"Xvfb",        "-displayfd", "1", "-nolisten",    "tcp",     "-auth",
+    spec.request.argv = {"Xvfb",        "-displayfd", "3", "-nolisten",    "tcp",     "-auth",
                          auth.string(), "-screen",    "0", "1280x1024x24", "-noreset"};
     spec.request.env = m_base_environment;
     spec.request.cwd = "/";
@@ -398,7 +398,7 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
                          "--nofork",
                          "--nopidfile",
                          "--nosyslog",
-                         "--print-address=1",
+                         "--print-address=3",
                          "--address=unix:path=" + socket.string()};
     // Services the bus starts inherit its environment: they see the same display.
     spec.request.env = util::merge_environment(m_base_environment, servers.overrides);

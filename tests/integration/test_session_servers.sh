@@ -9,9 +9,11 @@ for program in Xvfb dbus-daemon dbus-send xdpyinfo; do
 done
 unset DISPLAY WAYLAND_DISPLAY XAUTHORITY DBUS_SESSION_BUS_ADDRESS
 
-# A bus-activatable service that stays up, in a data dir of ours.
+# A bus-activatable service that stays up, in a data dir of ours. It first prints more than a
+# pipe holds on the stdout it inherits from the bus: nothing may block it.
 mkdir -p "$SCRATCH/share/dbus-1/services"
-make_prog sleeper "echo \$\$ > $SCRATCH/sleeper.pid; exec sleep 1000"
+make_prog sleeper "head -c 200000 /dev/zero
+echo \$\$ > $SCRATCH/sleeper.pid; exec sleep 1000"
 printf '[D-BUS Service]\nName=org.ginsttest.Sleeper\nExec=%s\n' "$BIN/sleeper" \
     >"$SCRATCH/share/dbus-1/services/org.ginsttest.Sleeper.service"
 export XDG_DATA_DIRS=$SCRATCH/share:/usr/share
