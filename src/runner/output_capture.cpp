@@ -11,7 +11,8 @@
 namespace ginsttest::runner {
 
 util::Status OutputCapture::add_file(const std::filesystem::path& path) {
-  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+  // Never through a symlink someone planted where the file goes.
+  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)};
   if (!fd) {
     return util::unexpected(fmt::format("{}: {}", path.string(), util::errno_text(errno)));
   }

@@ -159,7 +159,10 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     }
   }
   if (m_options.report_directory) {
-    test->report_output = test->dir.path().string() + ".output";
+    // In the report directory, which only the runner writes, whichever directory the test
+    // was given.
+    test->report_output =
+        *m_options.report_directory / ("." + test->dir.path().filename().string() + ".output");
     if (auto status = test->capture.add_file(*test->report_output); !status) {
       return fail_to_start(fmt::format("cannot write the output: {}", status.error().what));
     }
@@ -438,6 +441,15 @@ void ProcessRunner::keep_for_report(Running& test, core::TestResult& result) {
   std::error_code ec;
   if (::lstat(tmp.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     std::filesystem::rename(tmp, target, ec);
+    if (ec) {
+      // Another file system (the test's directory was made in $TMPDIR because the test user
+      // could not reach the report directory): the output, at least, is kept.
+      result.notes.push_back(fmt::format("cannot move {} to {} ({}); only the output is kept",
+                                         tmp.string(), target.string(), ec.message()));
+      (void)util::remove_tree(tmp);
+      ec.clear();
+      std::filesystem::create_directory(target, ec);
+    }
   } else {
     // The test put something else (a symlink...) in its directory's place: it is removed
     // (unlink does not follow a symlink) and never followed.

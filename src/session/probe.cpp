@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gio/gio.h>
 #include <grp.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -81,7 +82,7 @@ void write_all(int fd, const std::string& bytes) {
 }
 
 // The child: takes the identity, runs the checks, writes NUL-separated records ('P' denied
-// path, 'D' display, 'W' Wayland, 'B' bus, 'E' cannot switch identity), exits.
+// path, 'D' display, 'W' Wayland, 'B' bus, 'F' all done, 'E' cannot switch identity), exits.
 [[noreturn]] void run_probe(const ProbeRequest& request, int out) {
   // Each answer is written as soon as it is known: a check that hangs loses only itself.
   auto add = [&](char kind, std::string_view text) {
@@ -109,6 +110,7 @@ void write_all(int fd, const std::string& bytes) {
   if (!request.bus_address.empty() && bus_reachable(request.bus_address)) {
     add('B', "");
   }
+  add('F', "");
   ::_exit(0);
 }
 
@@ -125,7 +127,15 @@ util::Expected<ProbeResult> probe(const ProbeRequest& request, unsigned timeout_
   }
   if (pid == 0) {
     pipe.read.reset();
-    ::alarm(timeout_seconds); // a hung server ends the probe (SIGALRM's default action)
+    // A hung server ends the probe: SIGALRM with its default action, whatever we inherited.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigaction(SIGALRM, &default_action, nullptr);
+    sigset_t alarm_only;
+    sigemptyset(&alarm_only);
+    sigaddset(&alarm_only, SIGALRM);
+    ::sigprocmask(SIG_UNBLOCK, &alarm_only, nullptr);
+    ::alarm(timeout_seconds);
     run_probe(request, pipe.write.get());
   }
   pipe.write.reset();
@@ -161,6 +171,9 @@ util::Expected<ProbeResult> probe(const ProbeRequest& request, unsigned timeout_
       break;
     case 'B':
       result.bus = true;
+      break;
+    case 'F':
+      result.finished = true;
       break;
     case 'E':
       return util::unexpected(fmt::format("cannot switch to uid {}: {}",

@@ -26,6 +26,7 @@ struct ProbeResult {
   bool wayland = false;            // the socket accepted a connection
   bool bus = false;                // the bus authenticated us and answered Hello
   std::vector<std::string> denied; // the paths the user may not reach
+  bool finished = false; // false: a check hung and was cut short (the rest count as failed)
 };
 
 // Runs the checks; gives up on anything that hangs after `timeout_seconds`. The runner must

@@ -18,8 +18,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 namespace ginsttest::session {
 namespace {
@@ -222,6 +220,11 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   if (!found) {
     return util::unexpected(found.error().what);
   }
+  if (!found->finished) {
+    warnings.push_back(fmt::format("the checks made as {} did not finish within 10 s (a display "
+                                   "or bus that does not answer): the host's are not used",
+                                   user_name()));
+  }
   if (m_identity) {
     std::vector<std::string> removed;
     const auto& denied = found->denied;
@@ -261,23 +264,6 @@ util::Expected<Session::HostServers> Session::host_servers() const {
     servers.wayland_socket = servers.wayland[0] == '/' || host_runtime.empty()
                                  ? servers.wayland
                                  : std::string{host_runtime} + "/" + servers.wayland;
-  }
-  if (m_identity && !servers.display.empty()) {
-    // The test user presents root's X cookie, from a copy it may read.
-    const std::string source = servers.xauthority.empty()
-                                   ? std::string{util::lookup(host, "HOME")} + "/.Xauthority"
-                                   : servers.xauthority;
-    std::ifstream in{source, std::ios::binary};
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    servers.xauthority.clear();
-    if (in && !bytes.str().empty()) {
-      const auto copy = m_run_dir.path() / "runtime" / "Xauthority";
-      if (auto status = write_private_file(copy, bytes.str(), m_identity); !status) {
-        return util::unexpected(status.error().what);
-      }
-      servers.xauthority = copy.string();
-    }
   }
   return servers;
 }
@@ -349,13 +335,21 @@ util::Expected<Overrides> Session::choose_bus(const HostServers& host, const Pro
 util::Status Session::start_servers(Servers& servers, const std::string& tag) {
   const std::optional<process::Credentials> as =
       m_identity ? std::optional{m_identity->credentials} : std::nullopt;
-  const auto private_dir = m_identity ? m_run_dir.path() / "runtime" : m_run_dir.path();
+  if (m_xvfb.empty() && m_dbus_daemon.empty()) {
+    return util::Ok{};
+  }
+  // The authority file and the bus socket, in a directory made now in the run's (root's, when
+  // root) directory: tests cannot have prepared anything in it.
+  const auto private_dir = m_run_dir.path() / ("servers" + tag);
+  if (auto status = make_private_dir(private_dir, m_identity); !status) {
+    return status;
+  }
   if (!m_xvfb.empty()) {
     auto cookie = random_cookie();
     if (!cookie) {
       return util::unexpected(cookie.error().what);
     }
-    const auto auth = private_dir / ("Xauthority" + tag);
+    const auto auth = private_dir / "Xauthority";
     if (auto status = write_private_file(auth, xauthority_entry(*cookie), m_identity); !status) {
       return status;
     }
@@ -389,7 +383,7 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
     servers.overrides.emplace_back("XAUTHORITY", auth.string());
   }
   if (!m_dbus_daemon.empty()) {
-    const auto socket = private_dir / ("bus" + tag);
+    const auto socket = private_dir / "bus";
     FixtureSpec spec;
     spec.label = "dbus-daemon";
     spec.request.program = m_dbus_daemon;

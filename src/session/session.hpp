@@ -78,7 +78,7 @@ private:
     std::string display;
     std::string wayland;
     std::string wayland_socket; // its path
-    std::string xauthority;     // a copy the test user may read, when it is another user
+    std::string xauthority;     // used only as it is: root's cookie is never handed on
     std::string bus;
   };
 

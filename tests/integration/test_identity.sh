@@ -59,6 +59,22 @@ assert_line "$seen" "monitor=out-of-reach"
 # HOME and XDG_RUNTIME_DIR belong to the run: gone afterwards.
 [[ ! -e $home ]] || fail "$home left behind"
 
+# Without a private /tmp, the test user might not reach the report directory, so the test's
+# directory is made in TMPDIR; on another file system (a tmpfs here), only its output is kept.
+make_test grp/fail.test session "sh -c 'echo failing; exit 1'"
+mkdir "$SCRATCH/rep" "$SCRATCH/rep-copy"
+in_namespace='s=$1; shift; mount -t tmpfs none "$s/rep" || exit 99
+"$@"; rc=$?; cp -r "$s/rep/." "$s/rep-copy"; exit $rc'
+unshare -m sh -c "$in_namespace" sh "$SCRATCH" env TMPDIR="$RUN_TMP" "$RUNNER" -d "$TREE" \
+    --private-tmp=no -x who --report-directory="$SCRATCH/rep" >"$OUT" 2>"$ERR" </dev/null \
+    && RC=0 || RC=$?
+assert_eq "$RC" 2 "exit status"
+assert_contains "$OUT" "FAIL: grp/fail.test (exited with status 1)"
+assert_contains "$OUT" "only the output is kept"
+assert_eq "$(cat "$SCRATCH/rep-copy/grp_fail.test/output.txt")" "failing" "kept output"
+assert_tmp_clean
+rm "$TREE/installed-tests/grp/fail.test"
+
 # --user chooses the user; an unknown one is an error before anything runs.
 run_runner -d "$TREE" --user=daemon
 assert_eq "$RC" 0 "exit status with --user=daemon"

@@ -37,7 +37,7 @@ if [ \"\$2\" = activate ]; then
 fi"
 value() { sed -n "s/^$2=//p" "$SCRATCH/seen-$1"; }
 # The run's own directory, from the X authority file in it.
-run_dir_of() { local x; x=$(value "$1" xauthority); x=${x%/*}; echo "${x%/runtime}"; }
+run_dir_of() { local x; x=$(value "$1" xauthority); x=${x%/*}; echo "${x%/servers*}"; }
 assert_servers_gone() { # assert_servers_gone RUN_DIR
     [[ $1 == */ginsttest-run-* ]] || fail "unexpected run directory '$1'"
     [[ ! -e $1 ]] || fail "$1 left behind"

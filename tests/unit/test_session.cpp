@@ -2,13 +2,17 @@
 #include "session/identity.hpp"
 #include "session/probe.hpp"
 #include "session/xauth.hpp"
+#include "util/fd.hpp"
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 using namespace ginsttest;
@@ -96,4 +100,33 @@ TEST_CASE("the probe answers as the test user") {
   result = session::probe(request);
   REQUIRE(result);
   CHECK(result->denied.empty());
+}
+
+TEST_CASE("a display that never answers cuts the probe short") {
+  // A listening socket that accepts nothing: the X connection waits for a reply forever.
+  ::mkdir("/tmp/.X11-unix", 01777);
+  const std::string path = "/tmp/.X11-unix/X64999";
+  ::unlink(path.c_str());
+  util::Fd sock{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  if (!sock ||
+      ::bind(sock.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(sock.get(), 4) != 0) {
+    MESSAGE("cannot listen on " << path);
+    return;
+  }
+  session::ProbeRequest request;
+  request.display = ":64999";
+  auto result = session::probe(request, 1);
+  ::unlink(path.c_str());
+  REQUIRE(result);
+  CHECK(!result->finished);
+  CHECK(!result->display);
+
+  request.display.clear();
+  result = session::probe(request, 1);
+  REQUIRE(result);
+  CHECK(result->finished);
 }
