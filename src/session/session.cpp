@@ -333,8 +333,6 @@ util::Expected<Overrides> Session::choose_bus(const HostServers& host, const Pro
 }
 
 util::Status Session::start_servers(Servers& servers, const std::string& tag) {
-  const std::optional<process::Credentials> as =
-      m_identity ? std::optional{m_identity->credentials} : std::nullopt;
   if (m_xvfb.empty() && m_dbus_daemon.empty()) {
     return util::Ok{};
   }
@@ -359,22 +357,14 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
         ::chmod("/tmp/.X11-unix", 01777);
       }
     }
-    FixtureSpec spec;
-    spec.label = "Xvfb";
-    spec.request.program = m_xvfb;
-    spec.request.argv = {"Xvfb",        "-displayfd", "3", "-nolisten",    "tcp",     "-auth",
-                         auth.string(), "-screen",    "0", "1280x1024x24", "-noreset"};
-    spec.request.env = m_base_environment;
-    spec.request.cwd = "/";
-    spec.request.credentials = as;
-    spec.log = m_run_dir.path() / ("xvfb" + tag + ".log");
-    spec.startup = m_options.startup;
     std::string line;
-    auto server = Fixture::start(m_spawner, std::move(spec), line);
-    if (!server) {
-      return util::unexpected(server.error().what);
+    auto status = start_server(servers.display, "Xvfb", m_xvfb,
+                               {"Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-auth",
+                                auth.string(), "-screen", "0", "1280x1024x24", "-noreset"},
+                               m_base_environment, "xvfb" + tag + ".log", line);
+    if (!status) {
+      return status;
     }
-    servers.display.emplace(std::move(*server));
     if (line.empty() ||
         !std::all_of(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return util::unexpected(fmt::format("Xvfb gave an unexpected display number: {}", line));
@@ -384,33 +374,43 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
   }
   if (!m_dbus_daemon.empty()) {
     const auto socket = private_dir / "bus";
-    FixtureSpec spec;
-    spec.label = "dbus-daemon";
-    spec.request.program = m_dbus_daemon;
-    spec.request.argv = {"dbus-daemon",
-                         "--session",
-                         "--nofork",
-                         "--nopidfile",
-                         "--nosyslog",
-                         "--print-address=3",
-                         "--address=unix:path=" + socket.string()};
     // Services the bus starts inherit its environment: they see the same display.
-    spec.request.env = util::merge_environment(m_base_environment, servers.overrides);
-    spec.request.cwd = "/";
-    spec.request.credentials = as;
-    spec.log = m_run_dir.path() / ("dbus" + tag + ".log");
-    spec.startup = m_options.startup;
     std::string line;
-    auto server = Fixture::start(m_spawner, std::move(spec), line);
-    if (!server) {
-      return util::unexpected(server.error().what);
+    auto status = start_server(servers.bus, "dbus-daemon", m_dbus_daemon,
+                               {"dbus-daemon", "--session", "--nofork", "--nopidfile", "--nosyslog",
+                                "--print-address=3", "--address=unix:path=" + socket.string()},
+                               util::merge_environment(m_base_environment, servers.overrides),
+                               "dbus" + tag + ".log", line);
+    if (!status) {
+      return status;
     }
-    servers.bus.emplace(std::move(*server));
     if (line.empty()) {
       return util::unexpected("dbus-daemon gave no address");
     }
     servers.overrides.emplace_back("DBUS_SESSION_BUS_ADDRESS", line);
   }
+  return util::Ok{};
+}
+
+util::Status Session::start_server(std::optional<Fixture>& slot, std::string label,
+                                   std::string program, std::vector<std::string> argv, EnvList env,
+                                   const std::string& log_name, std::string& ready_line) {
+  FixtureSpec spec;
+  spec.label = std::move(label);
+  spec.request.program = std::move(program);
+  spec.request.argv = std::move(argv);
+  spec.request.env = std::move(env);
+  spec.request.cwd = "/";
+  if (m_identity) {
+    spec.request.credentials = m_identity->credentials;
+  }
+  spec.log = m_run_dir.path() / log_name;
+  spec.startup = m_options.startup;
+  auto server = Fixture::start(m_spawner, std::move(spec), ready_line);
+  if (!server) {
+    return util::unexpected(server.error().what);
+  }
+  slot.emplace(std::move(*server));
   return util::Ok{};
 }
 

@@ -91,6 +91,10 @@ private:
   util::Expected<Overrides> choose_bus(const HostServers& host, const ProbeResult& found,
                                        const EnvList& env, std::vector<std::string>& warnings);
   util::Status start_servers(Servers& servers, const std::string& tag);
+  // Starts one server as the test user into `slot`; its ready line in `ready_line`.
+  util::Status start_server(std::optional<Fixture>& slot, std::string label, std::string program,
+                            std::vector<std::string> argv, EnvList env, const std::string& log_name,
+                            std::string& ready_line);
   std::string user_name() const; // who tests run as
 
   SessionOptions m_options;

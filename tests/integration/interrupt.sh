@@ -5,7 +5,7 @@
 # setsid daemon; SIGNAL to the runner must end them all, remove their temporary
 # directories, print an incomplete summary and exit with STATUS.
 interrupt_scenario() {
-    local sig=$1 want=$2 t runner rc=0
+    local sig=$1 want=$2 t runner
     make_prog long "
 sleep 1000 & echo \$! > $SCRATCH/\$1-child.pid
 setsid sh -c \"echo \\\$\\\$ > $SCRATCH/\$1-daemon.pid; exec sleep 1000\" </dev/null >/dev/null 2>&1 &
@@ -24,13 +24,8 @@ exec sleep 1000"
     TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" -p 2 >"$OUT" 2>"$ERR" </dev/null &
     runner=$!
     for t in one two; do wait_fifo "$SCRATCH/$t.fifo"; done
-    kill "-$sig" "$runner"
-    # Bound the wait: a runner still there after 30 s is killed, failing below. (tail
-    # returns when the process exits; a watchdog job would outlive us and hold the pipes.)
-    timeout 30 tail -s 0.1 --pid="$runner" -f /dev/null || kill -KILL "$runner" 2>/dev/null || true
-    wait "$runner" || rc=$?
-
-    assert_eq "$rc" "$want" "exit status after SIG$sig"
+    stop_runner "$runner" "$sig"
+    assert_eq "$RC" "$want" "exit status after SIG$sig"
     grep -qE '^SUMMARY \(incomplete\): total=[0-9]+; passed=[0-9]+; skipped=0; failed=[0-9]+;' "$OUT" \
         || fail "no 'SUMMARY (incomplete)' line"
     assert_not_contains "$OUT" "SUMMARY: "

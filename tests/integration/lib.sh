@@ -151,3 +151,14 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 wait_fifo() {
     timeout 30 head -n 1 "$1" >/dev/null || fail "no test wrote to $(basename "$1") within 30 s"
 }
+
+# stop_runner PID SIGNAL: send SIGNAL to a runner started in the background and wait for it;
+# its exit status goes to RC. One still there after 30 s is killed (and fails the check of RC).
+# (tail returns when the process exits; a watchdog job would outlive us and hold the pipes.)
+stop_runner() {
+    local pid=$1 sig=$2
+    kill "-$sig" "$pid"
+    timeout 30 tail -s 0.1 --pid="$pid" -f /dev/null || kill -KILL "$pid" 2>/dev/null || true
+    RC=0
+    wait "$pid" || RC=$?
+}

@@ -119,11 +119,8 @@ PATH=$SCRATCH/stuck:$PATH TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d 
     >"$OUT" 2>"$ERR" </dev/null &
 runner=$!
 wait_fifo "$SCRATCH/stuck.fifo"
-kill -INT "$runner"
-rc=0
-timeout 30 tail -s 0.1 --pid="$runner" -f /dev/null || kill -KILL "$runner" 2>/dev/null || true
-wait "$runner" || rc=$?
-assert_eq "$rc" 130 "exit status after SIGINT while Xvfb starts"
+stop_runner "$runner" INT
+assert_eq "$RC" 130 "exit status after SIGINT while Xvfb starts"
 assert_contains "$ERR" "did not start: interrupted"
 assert_pid_gone "$SCRATCH/stuck.pid"
 assert_not_contains "$OUT" "Running test"
@@ -156,11 +153,8 @@ make_test grp/s.test session "sh -c '$BIN/probe s; echo up > $SCRATCH/started.fi
 TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" >"$OUT" 2>"$ERR" </dev/null &
 runner=$!
 wait_fifo "$SCRATCH/started.fifo"
-kill -INT "$runner"
-rc=0
-timeout 30 tail -s 0.1 --pid="$runner" -f /dev/null || kill -KILL "$runner" 2>/dev/null || true
-wait "$runner" || rc=$?
-assert_eq "$rc" 130 "exit status after SIGINT"
+stop_runner "$runner" INT
+assert_eq "$RC" 130 "exit status after SIGINT"
 assert_servers_gone "$(run_dir_of s)"
 assert_tmp_clean
 
