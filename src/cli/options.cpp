@@ -79,6 +79,21 @@ gboolean on_parallel(const char* /*name*/, const char* value, gpointer /*data*/,
   return TRUE;
 }
 
+util::Expected<core::StatusMode> yes_no_auto(const char* option, const char* value) {
+  const std::string_view mode = value ? value : "auto";
+  if (mode == "auto") {
+    return core::StatusMode::automatic;
+  }
+  if (mode == "yes") {
+    return core::StatusMode::yes;
+  }
+  if (mode == "no") {
+    return core::StatusMode::no;
+  }
+  return util::unexpected(
+      fmt::format("invalid --{} '{}' (expected yes, no or auto)", option, mode));
+}
+
 util::Expected<core::FixtureMode> fixture_mode(const char* option, const char* value) {
   const std::string_view mode = value ? value : "auto";
   if (mode == "auto") {
@@ -218,16 +233,14 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   config.parallel = raw.parallel > 0 ? static_cast<unsigned>(raw.parallel)
                                      : std::max(1u, std::thread::hardware_concurrency());
 
-  const std::string status = raw.status ? raw.status : "auto";
-  if (status == "auto") {
-    config.status = core::StatusMode::automatic;
-  } else if (status == "yes") {
-    config.status = core::StatusMode::yes;
-  } else if (status == "no") {
-    config.status = core::StatusMode::no;
-  } else {
-    return util::unexpected(
-        fmt::format("invalid --status '{}' (expected yes, no or auto)", status));
+  for (auto [option, value, mode] :
+       {std::tuple{"status", raw.status, &config.status},
+        std::tuple{"private-tmp", raw.private_tmp, &config.private_tmp}}) {
+    auto parsed_mode = yes_no_auto(option, value);
+    if (!parsed_mode) {
+      return util::unexpected(parsed_mode.error().what);
+    }
+    *mode = *parsed_mode;
   }
   if (raw.timeout < 0) {
     return util::unexpected(
@@ -288,17 +301,6 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   config.as_root = raw.as_root;
   if (config.as_root && config.user) {
     return util::unexpected("--as-root and --user exclude each other");
-  }
-  const std::string private_tmp = raw.private_tmp ? raw.private_tmp : "auto";
-  if (private_tmp == "auto") {
-    config.private_tmp = core::StatusMode::automatic;
-  } else if (private_tmp == "yes") {
-    config.private_tmp = core::StatusMode::yes;
-  } else if (private_tmp == "no") {
-    config.private_tmp = core::StatusMode::no;
-  } else {
-    return util::unexpected(
-        fmt::format("invalid --private-tmp '{}' (expected yes, no or auto)", private_tmp));
   }
   const std::string exclusive = raw.exclusive_session ? raw.exclusive_session : "shared";
   if (exclusive != "shared" && exclusive != "fresh") {
