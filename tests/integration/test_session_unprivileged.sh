@@ -1,0 +1,49 @@
+#!/bin/bash
+# The runner started by an ordinary user (a developer after a jhbuild): no identity to drop and
+# no private /tmp, but the display and bus it lacks are started for it, as that user, and its
+# run directory goes in its XDG_RUNTIME_DIR (or TMPDIR). Played here by nobody, via setpriv.
+source "$(dirname "$0")/lib.sh"
+[[ $(id -u) == 0 ]] || skip "needs root to become another user"
+for program in setpriv Xvfb dbus-daemon dbus-send xdpyinfo; do
+    command -v "$program" >/dev/null || skip "$program is not installed"
+done
+as_nobody() {
+    setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+        env -u DISPLAY -u WAYLAND_DISPLAY -u XAUTHORITY -u DBUS_SESSION_BUS_ADDRESS \
+        -u XDG_RUNTIME_DIR HOME="$SCRATCH" TMPDIR="$RUN_TMP" "$@"
+}
+setpriv --reuid=nobody true 2>/dev/null && [[ -x $RUNNER ]] &&
+    as_nobody test -x "$RUNNER" || skip "nobody cannot run $RUNNER"
+
+make_prog probe "
+{
+  echo \"uid=\$(id -u)\"
+  echo \"home=\$HOME\"
+  echo \"xauthority=\$XAUTHORITY\"
+  xdpyinfo >/dev/null 2>&1 && echo x=ok || echo x=failed
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetId >/dev/null 2>&1 && echo dbus=ok || echo dbus=failed
+} > $SCRATCH/seen"
+make_test grp/u.test session "$BIN/probe"
+
+as_nobody "$RUNNER" -d "$TREE" >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
+assert_eq "$RC" 0 "exit status"
+assert_line "$SCRATCH/seen" "uid=$(id -u nobody)"
+assert_line "$SCRATCH/seen" "home=$SCRATCH"
+assert_line "$SCRATCH/seen" "x=ok"
+assert_line "$SCRATCH/seen" "dbus=ok"
+run_dir=$(sed -n 's/^xauthority=//p' "$SCRATCH/seen")
+run_dir=${run_dir%/servers*}
+[[ $run_dir == "$RUN_TMP"/ginsttest-run-* ]] || fail "run directory $run_dir is not in TMPDIR"
+[[ ! -e $run_dir ]] || fail "$run_dir left behind"
+
+# What only root can do is refused, before anything runs.
+as_nobody "$RUNNER" -d "$TREE" --private-tmp=yes >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
+assert_eq "$RC" 1 "exit status with --private-tmp=yes"
+assert_contains "$ERR" "--private-tmp=yes needs the runner to be started as root"
+as_nobody "$RUNNER" -d "$TREE" --user=daemon >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
+assert_eq "$RC" 1 "exit status with --user"
+assert_contains "$ERR" "--user=daemon needs the runner to be started as root"
+assert_not_contains "$OUT" "Running test"
+assert_tmp_clean
+echo ok
