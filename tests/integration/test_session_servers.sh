@@ -56,6 +56,7 @@ assert_servers_gone "$(run_dir_of s)"
 assert_tmp_clean
 
 # 2. None: no display, no bus.
+make_test grp/s.test session "$BIN/probe s"
 run_runner -d "$TREE" --display=none --bus=none
 assert_eq "$RC" 0 "exit status with none"
 assert_line "$SCRATCH/seen-s" "display=unset"
@@ -71,7 +72,6 @@ host_display=:$(head -n 1 "$SCRATCH/x.fifo")
 dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$SCRATCH/bus.fifo" 2>/dev/null &
 echo $! >"$SCRATCH/host-bus.pid"
 host_bus=$(head -n 1 "$SCRATCH/bus.fifo")
-make_test grp/s.test session "$BIN/probe s"
 DISPLAY=$host_display DBUS_SESSION_BUS_ADDRESS=$host_bus run_runner -d "$TREE"
 assert_eq "$RC" 0 "exit status with host servers"
 assert_line "$SCRATCH/seen-s" "display=$host_display"
