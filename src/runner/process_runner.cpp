@@ -25,6 +25,14 @@ namespace ginsttest::runner {
 
 using Clock = std::chrono::steady_clock;
 
+// Why a test run as another user may be denied what root could reach, and what to do.
+std::string run_as_hint(const process::Credentials& user) {
+  return fmt::format("the test runs as uid {} (the runner was started as root): install it where "
+                     "that user can read it, choose another with --user, or keep root with "
+                     "--as-root",
+                     user.uid);
+}
+
 // What tests with a private /tmp still see of the real one: the X servers' sockets.
 constexpr const char* shared_tmp_entries[] = {".X11-unix"};
 
@@ -365,9 +373,15 @@ core::TestResult ProcessRunner::finish(Running& test) {
   } else if (status.exec_errno) {
     result.outcome = core::Outcome::error;
     result.reason = fmt::format("{}: {}", test.program, util::errno_text(*status.exec_errno));
+    if (*status.exec_errno == EACCES && m_options.credentials) {
+      result.notes.push_back(run_as_hint(*m_options.credentials));
+    }
   } else if (!status.setup_error.empty()) {
     result.outcome = core::Outcome::error;
     result.reason = fmt::format("cannot start the test: {}", status.setup_error);
+    if (status.setup_error.ends_with(util::errno_text(EACCES)) && m_options.credentials) {
+      result.notes.push_back(run_as_hint(*m_options.credentials));
+    }
   } else if (status.wait_status) {
     core::Verdict verdict;
     if (test.tally) {

@@ -75,6 +75,14 @@ assert_eq "$(cat "$SCRATCH/rep-copy/grp_fail.test/output.txt")" "failing" "kept 
 assert_tmp_clean
 rm "$TREE/installed-tests/grp/fail.test"
 
+# A test nobody may execute (under root's home, say): the failure says why, and what to do.
+make_test grp/hidden.test session "$root_only/only-root-has-it"
+run_runner -d "$TREE" -x who
+assert_eq "$RC" 2 "exit status with a test nobody may run"
+assert_contains "$OUT" "FAIL: grp/hidden.test ($root_only/only-root-has-it: Permission denied)"
+assert_contains "$OUT" "the test runs as uid $nobody_uid (the runner was started as root)"
+rm "$TREE/installed-tests/grp/hidden.test"
+
 # --user chooses the user; an unknown one is an error before anything runs.
 run_runner -d "$TREE" --user=daemon
 assert_eq "$RC" 0 "exit status with --user=daemon"
