@@ -12,6 +12,7 @@
 #include "process/spawner.hpp"
 #include "report/console.hpp"
 #include "report/journal.hpp"
+#include "report/json.hpp"
 #include "report/tap.hpp"
 #include "report/terminal.hpp"
 #include "runner/process_runner.hpp"
@@ -157,6 +158,13 @@ int run(int argc, char** argv) {
   reporters.add(std::make_unique<report::Console>(console));
   if (config.tap) {
     reporters.add(std::make_unique<report::Tap>(stdout));
+  }
+  if (config.json) {
+    auto json = report::Json::open(*config.json);
+    if (!json) {
+      return fail(json.error().what);
+    }
+    reporters.add(std::move(*json));
   }
 
   // Run the plan; the spawner helper starts each test under a monitor of its own.

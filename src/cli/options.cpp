@@ -28,6 +28,7 @@ struct RawOptions {
   gdouble kill_grace = 5.0;
   gboolean quiet = FALSE;
   gboolean tap = FALSE;
+  char* json = nullptr;
   char** excludes = nullptr;
   char** log_msgids = nullptr;
   char* seed = nullptr;
@@ -52,6 +53,7 @@ struct RawOptions {
     g_strfreev(log_msgids);
     g_free(seed);
     g_free(order);
+    g_free(json);
     g_free(display);
     g_free(bus);
     g_free(user);
@@ -168,6 +170,8 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Stop a test after SECONDS (0: never; default: 300)", "SECONDS"},
       {"quiet", 0, 0, G_OPTION_ARG_NONE, &raw.quiet, "Only print failures and the summary",
        nullptr},
+      {"json", 0, 0, G_OPTION_ARG_FILENAME, &raw.json,
+       "Write each result to FILE as a line of JSON, then a summary line", "FILE"},
       {"tap", 0, 0, G_OPTION_ARG_NONE, &raw.tap,
        "Write TAP to stdout (the console output goes to stderr)", nullptr},
       {"exclude", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &raw.excludes,
@@ -254,6 +258,9 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   config.kill_grace = std::chrono::milliseconds{static_cast<long>(raw.kill_grace * 1000)};
   config.quiet = raw.quiet;
   config.tap = raw.tap;
+  if (raw.json) {
+    config.json = raw.json;
+  }
   for (char** ex = raw.excludes; ex && *ex; ex++) {
     config.excludes.emplace_back(*ex);
   }

@@ -28,9 +28,10 @@ struct Config {
   std::chrono::milliseconds kill_grace{5000}; // between SIGTERM and SIGKILL
   bool quiet = false;
   bool tap = false;
-  std::vector<std::string> excludes;   // regular expressions matched against names
-  std::vector<std::string> prefixes;   // positional: names must start with one of them
-  std::vector<std::string> log_msgids; // MSGID=MESSAGE
+  std::optional<std::filesystem::path> json; // --json=FILE
+  std::vector<std::string> excludes;         // regular expressions matched against names
+  std::vector<std::string> prefixes;         // positional: names must start with one of them
+  std::vector<std::string> log_msgids;       // MSGID=MESSAGE
   Order order = Order::random;
   std::optional<std::uint64_t> seed;
   unsigned output_lines = 100; // tail of a failed test's output on the console

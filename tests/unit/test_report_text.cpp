@@ -1,4 +1,5 @@
 #include "report/console.hpp"
+#include "report/json.hpp"
 #include "report/tap.hpp"
 
 #include <doctest/doctest.h>
@@ -39,4 +40,20 @@ TEST_CASE("result lines as gdtr prints them") {
 TEST_CASE("TAP descriptions and YAML strings are escaped") {
   CHECK(report::tap_escape("a#b\\c\nd") == "a\\#b\\\\c d");
   CHECK(report::yaml_quote("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\x01\"");
+}
+
+TEST_CASE("JSON strings: escapes, and U+FFFD for what is not UTF-8") {
+  CHECK(report::json_string("plain") == "\"plain\"");
+  CHECK(report::json_string("a\"b\\c") == R"("a\"b\\c")");
+  CHECK(report::json_string("line\nnext\ttab") == R"("line\nnext\ttab")");
+  CHECK(report::json_string(std::string_view("nul\0bell\x07"
+                                             "del\x7f",
+                                             13)) == R"("nul\u0000bell\u0007del\u007f")");
+  CHECK(report::json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
+        "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+  const std::string fffd = "\xef\xbf\xbd";
+  CHECK(report::json_string("\xff") == "\"" + fffd + "\"");
+  CHECK(report::json_string("\xc0\xaf") == "\"" + fffd + fffd + "\"");            // overlong '/'
+  CHECK(report::json_string("\xed\xa0\x80") == "\"" + fffd + fffd + fffd + "\""); // surrogate
+  CHECK(report::json_string("cut \xe2\x82") == "\"cut " + fffd + fffd + "\"");
 }
