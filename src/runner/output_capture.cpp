@@ -23,17 +23,7 @@ util::Status OutputCapture::add_file(const std::filesystem::path& path) {
 void OutputCapture::append(std::string_view data) {
   m_total += data.size();
   for (auto& fd : m_files) {
-    std::string_view rest = data;
-    while (!rest.empty()) {
-      const ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        break; // a full disk loses log data, not the run
-      }
-      rest.remove_prefix(static_cast<std::size_t>(n));
-    }
+    (void)util::write_all(fd.get(), data); // a full disk loses log data, not the run
   }
   if (data.size() >= m_tail_bytes) {
     m_kept.assign(data.substr(data.size() - m_tail_bytes));

@@ -25,14 +25,6 @@ namespace ginsttest::runner {
 
 using Clock = std::chrono::steady_clock;
 
-// Why a test run as another user may be denied what root could reach, and what to do.
-std::string run_as_hint(const process::Credentials& user) {
-  return fmt::format("the test runs as uid {} (the runner was started as root): install it where "
-                     "that user can read it, choose another with --user, or keep root with "
-                     "--as-root",
-                     user.uid);
-}
-
 // What tests with a private /tmp still see of the real one: the X servers' sockets.
 constexpr const char* shared_tmp_entries[] = {".X11-unix"};
 
@@ -94,6 +86,14 @@ bool ProcessRunner::drain(Running& test) {
 }
 
 namespace {
+
+// Why a test run as another user may be denied what root could reach, and what to do.
+std::string run_as_hint(const process::Credentials& user) {
+  return fmt::format("the test runs as uid {} (the runner was started as root): install it where "
+                     "that user can read it, choose another with --user, or keep root with "
+                     "--as-root",
+                     user.uid);
+}
 
 std::string seconds_text(std::chrono::seconds s) {
   return fmt::format("{} s", s.count());
@@ -373,15 +373,9 @@ core::TestResult ProcessRunner::finish(Running& test) {
   } else if (status.exec_errno) {
     result.outcome = core::Outcome::error;
     result.reason = fmt::format("{}: {}", test.program, util::errno_text(*status.exec_errno));
-    if (*status.exec_errno == EACCES && m_options.credentials) {
-      result.notes.push_back(run_as_hint(*m_options.credentials));
-    }
   } else if (!status.setup_error.empty()) {
     result.outcome = core::Outcome::error;
     result.reason = fmt::format("cannot start the test: {}", status.setup_error);
-    if (status.setup_error.ends_with(util::errno_text(EACCES)) && m_options.credentials) {
-      result.notes.push_back(run_as_hint(*m_options.credentials));
-    }
   } else if (status.wait_status) {
     core::Verdict verdict;
     if (test.tally) {
@@ -419,11 +413,15 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.log_file = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
   }
 
+  const bool denied = status.exec_errno == EACCES || status.setup_errno == EACCES;
+  if (denied && m_options.credentials && !test.start_error) {
+    result.notes.push_back(run_as_hint(*m_options.credentials));
+  }
   if (m_options.private_tmp && !test.dir.path().empty()) {
     // The mount points made for the shared parts of /tmp are not the test's: an empty
     // directory each, removed without following a symlink the test may have put there.
     util::Fd dir{::open(test.dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
-    for (const auto& entry : shared_tmp_entries) {
+    for (const auto* entry : shared_tmp_entries) {
       if (dir) {
         ::unlinkat(dir.get(), entry, AT_REMOVEDIR);
       }

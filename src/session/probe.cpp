@@ -71,16 +71,6 @@ bool denied(const std::string& path) {
          ::access(path.c_str(), X_OK) != 0 && errno == EACCES;
 }
 
-void write_all(int fd, const std::string& bytes) {
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      return;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 // The child: takes the identity, runs the checks, writes NUL-separated records ('P' denied
 // path, 'D' display, 'W' Wayland, 'B' bus, 'F' all done, 'E' cannot switch identity), exits.
 [[noreturn]] void run_probe(const ProbeRequest& request, int out) {
@@ -89,7 +79,7 @@ void write_all(int fd, const std::string& bytes) {
     std::string record(1, kind);
     record += text;
     record.push_back('\0');
-    write_all(out, record);
+    (void)util::write_all(out, record);
   };
   if (request.as && (::setgroups(0, nullptr) != 0 || ::setgid(request.as->gid) != 0 ||
                      ::setuid(request.as->uid) != 0)) {

@@ -33,12 +33,7 @@ std::string current_user_name() {
 util::Status write_private_file(const std::filesystem::path& path, std::string_view bytes,
                                 const std::optional<Identity>& owner) {
   util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
-  bool ok = static_cast<bool>(fd);
-  for (std::size_t done = 0; ok && done < bytes.size();) {
-    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    ok = n > 0;
-    done += ok ? static_cast<std::size_t>(n) : 0;
-  }
+  bool ok = fd && util::write_all(fd.get(), bytes);
   if (ok && owner) {
     ok = ::fchown(fd.get(), owner->credentials.uid, owner->credentials.gid) == 0;
   }
@@ -60,7 +55,6 @@ util::Status make_private_dir(const std::filesystem::path& path,
   return util::Ok{};
 }
 
-// The run's directory: outside /tmp when root, since tests may get a /tmp of their own.
 constexpr std::string_view run_dir_prefix = "ginsttest-run-";
 
 // Removes the run directories that runners killed outright (SIGKILL) left in `base`: named
@@ -88,6 +82,7 @@ void remove_stale_run_dirs(const std::filesystem::path& base) {
   }
 }
 
+// The run's directory: outside /tmp when root, since tests may get a /tmp of their own.
 util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
   std::vector<std::filesystem::path> bases;
   if (root) {
@@ -113,10 +108,11 @@ util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
   return util::unexpected(fmt::format("cannot make the run's directory: {}", errors));
 }
 
-// The program `name` on `path`, or "" when there is none.
+// The program `name` on `path`, or "" when there is none (find_program then gives back the
+// bare name).
 std::string find_server(std::string_view name, std::string_view path) {
   auto found = process::find_program(name, path.empty() ? "/usr/bin:/bin" : path);
-  return found.find('/') != std::string::npos && ::access(found.c_str(), X_OK) == 0 ? found : "";
+  return found == name ? "" : found;
 }
 
 } // namespace
@@ -198,10 +194,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   }
   EnvList env = util::merge_environment(host, overrides);
 
-  auto servers = host_servers();
-  if (!servers) {
-    return util::unexpected(servers.error().what);
-  }
+  const HostServers servers = host_servers();
   // What the test user can reach: the host's display and bus, the paths in its environment.
   ProbeRequest request;
   if (m_identity) {
@@ -209,12 +202,12 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
     request.paths = paths_in(env);
   }
   if (m_options.display == FixtureMode::automatic || m_options.display == FixtureMode::host) {
-    request.display = servers->display;
-    request.xauthority = servers->xauthority;
-    request.wayland_socket = servers->wayland_socket;
+    request.display = servers.display;
+    request.xauthority = servers.xauthority;
+    request.wayland_socket = servers.wayland_socket;
   }
   if (m_options.bus == FixtureMode::automatic || m_options.bus == FixtureMode::host) {
-    request.bus_address = servers->bus;
+    request.bus_address = servers.bus;
   }
   auto found = probe(request);
   if (!found) {
@@ -239,11 +232,11 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
        {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"}) {
     env = util::without(env, name);
   }
-  auto display = choose_display(*servers, *found, env, warnings);
+  auto display = choose_display(servers, *found, env, warnings);
   if (!display) {
     return util::unexpected(display.error().what);
   }
-  auto bus = choose_bus(*servers, *found, env, warnings);
+  auto bus = choose_bus(servers, *found, env, warnings);
   if (!bus) {
     return util::unexpected(bus.error().what);
   }
@@ -252,7 +245,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   return util::Ok{};
 }
 
-util::Expected<Session::HostServers> Session::host_servers() const {
+Session::HostServers Session::host_servers() const {
   const EnvList& host = m_options.environment;
   HostServers servers;
   servers.display = util::lookup(host, "DISPLAY");

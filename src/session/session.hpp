@@ -84,7 +84,7 @@ private:
 
   util::Status prepare_identity();
   util::Status prepare_environment(std::vector<std::string>& warnings);
-  util::Expected<HostServers> host_servers() const;
+  HostServers host_servers() const;
   // Each keeps the host's server (the overrides that point at it) or decides to start one.
   util::Expected<Overrides> choose_display(const HostServers& host, const ProbeResult& found,
                                            const EnvList& env, std::vector<std::string>& warnings);

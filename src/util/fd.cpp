@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace ginsttest::util {
 
 void Fd::reset(int fd) {
@@ -10,6 +12,20 @@ void Fd::reset(int fd) {
     ::close(m_fd);
   }
   m_fd = fd;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 bool make_pipe(Pipe& out, ReadEnd mode) {

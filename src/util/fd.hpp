@@ -4,6 +4,7 @@
 #include <dirent.h>
 
 #include <memory>
+#include <string_view>
 #include <utility>
 
 namespace ginsttest::util {
@@ -42,6 +43,10 @@ struct Pipe {
   Fd read;
   Fd write;
 };
+
+// Writes all of `bytes` to `fd`, retrying after EINTR and short writes; false (errno set) when
+// a write fails.
+bool write_all(int fd, std::string_view bytes);
 
 // Creates a pipe with O_CLOEXEC on both ends (and O_NONBLOCK on the read end when asked).
 enum class ReadEnd { blocking, nonblocking };
