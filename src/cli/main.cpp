@@ -143,12 +143,18 @@ int run(int argc, char** argv) {
     }
   }
 
-  // Reporters: the console (on stderr when stdout carries TAP) and the TAP stream.
+  // Reporters: the console (on stderr when stdout carries TAP), the TAP stream, the files asked
+  // for, tmt's results when run as a tmt test, and the journal.
   report::FanOut reporters;
   report::ConsoleOptions console;
   console.out = config.tap ? stderr : stdout;
   const int console_fd = fileno(console.out);
-  console.quiet = config.quiet;
+  // As gdtr: when stdout is the journal, the events go there as structured messages and the
+  // console keeps only the failures and the summary, so nothing is logged twice.
+  const bool stdout_journal = report::stdout_is_journal();
+  const bool journal = config.journal == core::StatusMode::yes ||
+                       (config.journal == core::StatusMode::automatic && stdout_journal);
+  console.quiet = config.quiet || (journal && stdout_journal && !config.tap);
   console.progress =
       config.status == core::StatusMode::yes ||
       (config.status == core::StatusMode::automatic && report::is_smart_terminal(console_fd));
@@ -165,6 +171,9 @@ int run(int argc, char** argv) {
       return fail(json.error().what);
     }
     reporters.add(std::move(*json));
+  }
+  if (journal) {
+    reporters.add(std::make_unique<report::Journal>(report::new_run_id()));
   }
 
   // Run the plan; the spawner helper starts each test under a monitor of its own.

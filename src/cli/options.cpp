@@ -29,6 +29,8 @@ struct RawOptions {
   gboolean quiet = FALSE;
   gboolean tap = FALSE;
   char* json = nullptr;
+  char* junit = nullptr;
+  char* journal = nullptr;
   char** excludes = nullptr;
   char** log_msgids = nullptr;
   char* seed = nullptr;
@@ -54,6 +56,8 @@ struct RawOptions {
     g_free(seed);
     g_free(order);
     g_free(json);
+    g_free(junit);
+    g_free(journal);
     g_free(display);
     g_free(bus);
     g_free(user);
@@ -172,6 +176,12 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        nullptr},
       {"json", 0, 0, G_OPTION_ARG_FILENAME, &raw.json,
        "Write each result to FILE as a line of JSON, then a summary line", "FILE"},
+      {"junit", 0, 0, G_OPTION_ARG_FILENAME, &raw.junit,
+       "Write the results to FILE as JUnit XML, a testsuite per test", "FILE"},
+      {"journal", 0, 0, G_OPTION_ARG_STRING, &raw.journal,
+       "Log each event to the systemd journal: yes, no or auto (when stdout is the journal; "
+       "default)",
+       "yes/no/auto"},
       {"tap", 0, 0, G_OPTION_ARG_NONE, &raw.tap,
        "Write TAP to stdout (the console output goes to stderr)", nullptr},
       {"exclude", 'x', 0, G_OPTION_ARG_STRING_ARRAY, &raw.excludes,
@@ -239,7 +249,8 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
 
   for (auto [option, value, mode] :
        {std::tuple{"status", raw.status, &config.status},
-        std::tuple{"private-tmp", raw.private_tmp, &config.private_tmp}}) {
+        std::tuple{"private-tmp", raw.private_tmp, &config.private_tmp},
+        std::tuple{"journal", raw.journal, &config.journal}}) {
     auto parsed_mode = yes_no_auto(option, value);
     if (!parsed_mode) {
       return util::unexpected(parsed_mode.error().what);
@@ -260,6 +271,9 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   config.tap = raw.tap;
   if (raw.json) {
     config.json = raw.json;
+  }
+  if (raw.junit) {
+    config.junit = raw.junit;
   }
   for (char** ex = raw.excludes; ex && *ex; ex++) {
     config.excludes.emplace_back(*ex);

@@ -28,7 +28,9 @@ struct Config {
   std::chrono::milliseconds kill_grace{5000}; // between SIGTERM and SIGKILL
   bool quiet = false;
   bool tap = false;
-  std::optional<std::filesystem::path> json; // --json=FILE
+  std::optional<std::filesystem::path> json;  // --json=FILE
+  std::optional<std::filesystem::path> junit; // --junit=FILE
+  StatusMode journal = StatusMode::automatic; // automatic: when stdout is the journal
   std::vector<std::string> excludes;         // regular expressions matched against names
   std::vector<std::string> prefixes;         // positional: names must start with one of them
   std::vector<std::string> log_msgids;       // MSGID=MESSAGE

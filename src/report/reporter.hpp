@@ -28,6 +28,9 @@ public:
   virtual void test_progress(const core::TestSpec& /*spec*/, std::size_t /*points*/,
                              std::optional<std::uint64_t> /*planned*/) {}
   virtual void test_finished(const core::TestSpec& /*spec*/, const core::TestResult& /*result*/) {}
+  // The run was stopped by signal `signo` before this test could start. Called after the
+  // running tests have finished, once for each test of the plan that never ran, in plan order.
+  virtual void test_not_run(const core::TestSpec& /*spec*/, int /*signo*/) {}
   virtual void run_finished(const core::RunSummary& /*summary*/) {}
 };
 
@@ -55,6 +58,11 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
     for (auto& r : m_reporters) {
       r->test_finished(spec, result);
+    }
+  }
+  void test_not_run(const core::TestSpec& spec, int signo) override {
+    for (auto& r : m_reporters) {
+      r->test_not_run(spec, signo);
     }
   }
   void run_finished(const core::RunSummary& summary) override {

@@ -85,6 +85,14 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
         finish(running.at(done.id), done.result);
         running.erase(done.id);
       }
+      // Every test of the plan is reported once: those that never started, too. The exclusive
+      // ones waiting were taken from the plan earlier, so they come first in plan order.
+      for (const auto& [id, spec] : exclusive_queue) {
+        m_reporter.test_not_run(spec, interrupted->signo);
+      }
+      for (; next < count_of_tests; next++) {
+        m_reporter.test_not_run(load(next), interrupted->signo);
+      }
       break;
     }
     if (auto* progress = std::get_if<runner::Progress>(&event)) {

@@ -75,6 +75,9 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
     events.push_back(std::string{core::label(result.outcome)} + " " + spec.name);
   }
+  void test_not_run(const core::TestSpec& spec, int signo) override {
+    events.push_back("not run " + spec.name + " " + core::signal_name(signo));
+  }
   void run_finished(const core::RunSummary&) override { events.push_back("done"); }
 };
 
@@ -209,4 +212,25 @@ TEST_CASE("an interruption ends the running tests and stops starting new ones") 
   CHECK(summary.failed == 2); // the two running when the signal came
   CHECK(fake.started.size() == 5);
   CHECK(reporter.events.back() == "done");
+  // The five that never started are each reported once, in plan order, before the end.
+  const std::vector<std::string> tail(reporter.events.end() - 6, reporter.events.end() - 1);
+  CHECK(tail == std::vector<std::string>{"not run t5 SIGINT", "not run t6 SIGINT",
+                                         "not run t7 SIGINT", "not run t8 SIGINT",
+                                         "not run t9 SIGINT"});
+}
+
+TEST_CASE("after an interruption, exclusive tests put off are reported as not run first") {
+  std::vector<core::TestSpec> plan = {spec("a"), spec("x", true),
+                                      spec("b"), spec("c"), spec("d")};
+  FakeRunner fake;
+  fake.interrupt_after = 1;
+  RecordingReporter reporter;
+  run(fake, reporter, 2, plan);
+  std::vector<std::string> not_run;
+  for (const auto& event : reporter.events) {
+    if (event.starts_with("not run ")) {
+      not_run.push_back(event.substr(8));
+    }
+  }
+  CHECK(not_run == std::vector<std::string>{"x SIGINT", "d SIGINT"});
 }

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Placeholder until the test is written.
+exit 77
