@@ -31,9 +31,9 @@ struct Config {
   std::optional<std::filesystem::path> json;  // --json=FILE
   std::optional<std::filesystem::path> junit; // --junit=FILE
   StatusMode journal = StatusMode::automatic; // automatic: when stdout is the journal
-  std::vector<std::string> excludes;         // regular expressions matched against names
-  std::vector<std::string> prefixes;         // positional: names must start with one of them
-  std::vector<std::string> log_msgids;       // MSGID=MESSAGE
+  std::vector<std::string> excludes;          // regular expressions matched against names
+  std::vector<std::string> prefixes;          // positional: names must start with one of them
+  std::vector<std::string> log_msgids;        // MSGID=MESSAGE
   Order order = Order::random;
   std::optional<std::uint64_t> seed;
   unsigned output_lines = 100; // tail of a failed test's output on the console

@@ -1,5 +1,7 @@
 #include "core/outcome.hpp"
 
+#include "core/test_result.hpp"
+
 #include <fmt/format.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,6 +26,42 @@ std::string_view label(Outcome outcome) {
     return "INTERRUPTED";
   }
   return "UNKNOWN";
+}
+
+std::string_view name(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::pass:
+    return "pass";
+  case Outcome::fail:
+    return "fail";
+  case Outcome::skip:
+    return "skip";
+  case Outcome::timeout:
+    return "timeout";
+  case Outcome::error:
+    return "error";
+  case Outcome::flaky:
+    return "flaky";
+  case Outcome::interrupted:
+    return "interrupted";
+  }
+  return "error";
+}
+
+std::string_view name(SubtestOutcome outcome) {
+  switch (outcome) {
+  case SubtestOutcome::pass:
+    return "pass";
+  case SubtestOutcome::fail:
+    return "fail";
+  case SubtestOutcome::skip:
+    return "skip";
+  case SubtestOutcome::todo:
+    return "todo";
+  case SubtestOutcome::todo_passed:
+    return "todo-passed";
+  }
+  return "fail";
 }
 
 bool is_failure(Outcome outcome) {

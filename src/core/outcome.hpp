@@ -23,6 +23,9 @@ enum class Outcome { pass, fail, skip, timeout, error, flaky, interrupted };
 // Upper-case label used on the console and in reports: "PASS", "FAIL", "TIMEOUT"...
 std::string_view label(Outcome outcome);
 
+// Lower-case name used by the machine-readable reports: "pass", "timeout", "interrupted"...
+std::string_view name(Outcome outcome);
+
 // True for every outcome that makes the run fail (all but pass, skip and flaky).
 bool is_failure(Outcome outcome);
 

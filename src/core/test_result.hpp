@@ -8,12 +8,15 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ginsttest::core {
 
 // One test point of a test's TAP output.
 enum class SubtestOutcome { pass, fail, skip, todo, todo_passed };
+// "pass", "fail", "skip", "todo" (an expected failure) or "todo-passed".
+std::string_view name(SubtestOutcome outcome);
 
 struct SubtestResult {
   std::string name;

@@ -3,14 +3,13 @@
 // ends with a summary whose "complete" is false. The format is in ginsttest-runner(1).
 #pragma once
 
+#include "report/report_file.hpp"
 #include "report/reporter.hpp"
 #include "util/expected.hpp"
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <string>
-#include <string_view>
 
 namespace ginsttest::report {
 
@@ -18,19 +17,14 @@ class Json final : public Reporter {
 public:
   // Creates (or truncates) `path`; the error names it.
   static util::Expected<std::unique_ptr<Json>> open(const std::filesystem::path& path);
-  ~Json() override;
 
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void run_finished(const core::RunSummary& summary) override;
 
 private:
-  explicit Json(std::FILE* out) : m_out(out) {}
+  explicit Json(FilePtr out) : m_out(std::move(out)) {}
   void write_line(const std::string& line);
-  std::FILE* m_out;
+  FilePtr m_out;
 };
-
-// `text` as a JSON string, quotes included: control characters escaped, invalid UTF-8 bytes
-// replaced by U+FFFD, so the line is valid JSON whatever the test printed.
-std::string json_string(std::string_view text);
 
 } // namespace ginsttest::report

@@ -1,0 +1,32 @@
+// Text made safe for each report format. Test names, reasons and output are arbitrary bytes; every
+// function here gives text its format accepts whatever it is handed: bytes that are not valid
+// UTF-8 become U+FFFD, and characters a format cannot carry are escaped or replaced.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ginsttest::report {
+
+// The length of the valid UTF-8 sequence at the start of `text` (1 to 4), its code point in
+// `code`; 0 when the first byte does not start one (overlong forms, surrogates and values past
+// U+10FFFF are not valid).
+std::size_t utf8_sequence(std::string_view text, char32_t& code);
+
+// A JSON string, quotes included.
+std::string json_string(std::string_view text);
+
+// A YAML double-quoted scalar: also escapes what YAML forbids in a stream even when quoted
+// (C1 controls, U+FFFE, U+FFFF), so PyYAML and tmt read it.
+std::string yaml_string(std::string_view text);
+
+// XML 1.0 character data, for element content and (double-quoted) attribute values alike:
+// markup characters as entities, line breaks and tabs as character references (kept in
+// attributes), and the control characters XML cannot carry at all shown as the text "\xNN".
+std::string xml_text(std::string_view text);
+
+// A TAP test point description: '#' and '\' escaped as TAP 14 asks, line breaks flattened.
+std::string tap_escape(std::string_view text);
+
+} // namespace ginsttest::report
