@@ -1,55 +1,14 @@
 #include "report/tap.hpp"
 
+#include "report/escape.hpp"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace ginsttest::report {
 
-std::string tap_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '#' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n' || c == '\r') {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string yaml_quote(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        out += fmt::format("\\x{:02x}", c);
-      } else {
-        out.push_back(static_cast<char>(c));
-      }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 void Tap::run_started(const RunInfo& info) {
-  m_total = info.total;
-  // Version 13: Perl's TAP::Parser (prove) rejects 14, and 14 parsers read 13.
   std::fputs("TAP version 13\n", m_out);
   if (info.total == 0) {
     std::fputs("1..0 # SKIP no tests selected\n", m_out);
@@ -62,17 +21,57 @@ void Tap::run_started(const RunInfo& info) {
   std::fflush(m_out);
 }
 
+// The test's own points as a subtest: "# Subtest: NAME", then a document indented by 4 spaces,
+// before the point that closes it (TAP 14, "Subtests").
+void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& result) {
+  // A comment: no escapes there, only one line.
+  std::string name = spec.name;
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  fmt::print(m_out, "# Subtest: {}\n    1..{}\n", name, result.subtests.size());
+  std::size_t number = 0;
+  for (const auto& subtest : result.subtests) {
+    number++;
+    const auto description = tap_escape(subtest.name);
+    const auto reason = subtest.reason.empty() ? "" : " " + tap_escape(subtest.reason);
+    switch (subtest.outcome) {
+    case core::SubtestOutcome::pass:
+      fmt::print(m_out, "    ok {} - {}\n", number, description);
+      break;
+    case core::SubtestOutcome::fail:
+      fmt::print(m_out, "    not ok {} - {}\n", number, description);
+      break;
+    case core::SubtestOutcome::skip:
+      fmt::print(m_out, "    ok {} - {} # SKIP{}\n", number, description, reason);
+      break;
+    case core::SubtestOutcome::todo:
+      fmt::print(m_out, "    not ok {} - {} # TODO{}\n", number, description, reason);
+      break;
+    case core::SubtestOutcome::todo_passed:
+      fmt::print(m_out, "    ok {} - {} # TODO{}\n", number, description, reason);
+      break;
+    }
+  }
+  if (result.subtests_not_kept > 0) {
+    fmt::print(m_out, "    # {} more test points were not kept\n", result.subtests_not_kept);
+  }
+}
+
 void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   m_number++;
+  if (!result.subtests.empty()) {
+    write_subtests(spec, result);
+  }
   const auto name = tap_escape(spec.name);
   if (result.outcome == core::Outcome::skip) {
-    fmt::print(m_out, "ok {} - {} # SKIP {}\n", m_number, name, tap_escape(result.reason));
+    const auto reason = result.reason.empty() ? "" : " " + tap_escape(result.reason);
+    fmt::print(m_out, "ok {} - {} # SKIP{}\n", m_number, name, reason);
   } else if (!core::is_failure(result.outcome)) {
     fmt::print(m_out, "ok {} - {}\n", m_number, name);
   } else {
     fmt::print(m_out, "not ok {} - {}\n", m_number, name);
     fmt::print(m_out, "  ---\n  outcome: {}\n  reason: {}\n", core::label(result.outcome),
-               yaml_quote(result.reason));
+               yaml_string(result.reason));
     if (result.exit_status) {
       fmt::print(m_out, "  exit_status: {}\n", *result.exit_status);
     }
@@ -85,8 +84,16 @@ void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& resu
   std::fflush(m_out);
 }
 
+void Tap::test_not_run(const core::TestSpec& spec, int signo) {
+  m_number++;
+  fmt::print(m_out, "ok {} - {} # SKIP not run: interrupted by {}\n", m_number,
+             tap_escape(spec.name), core::signal_name(signo));
+}
+
 void Tap::run_finished(const core::RunSummary& summary) {
-  if (summary.interrupted_by && m_number < m_total) {
+  // Every point is written, so the plan holds; the run still stopped early, and TAP says it this
+  // way.
+  if (summary.interrupted_by) {
     fmt::print(m_out, "Bail out! interrupted by {}\n", core::signal_name(*summary.interrupted_by));
   }
   std::fflush(m_out);

@@ -1,12 +1,15 @@
-// --tap: one TAP document for the whole run, one test point per installed test. The version
-// line says 13, which both Perl's TAP::Parser and TAP 14 parsers accept.
+// --tap: one TAP document for the whole run on stdout, one test point per installed test, the
+// test points of Output=TAP tests nested under theirs as TAP 14 subtests, and a YAML block for
+// each failure. Every test of the plan gets its point, also after SIGINT/SIGTERM.
+//
+// The version line says 13: Perl's TAP::Parser (prove, autopkgtest) rejects "TAP version 14",
+// while TAP 14 harnesses read 13 as 14 (the specification allows it) and TAP 13 ones skip the
+// indented subtests. So prove and TAP 14 harnesses read the same stream.
 #pragma once
 
 #include "report/reporter.hpp"
 
 #include <cstdio>
-#include <string>
-#include <string_view>
 
 namespace ginsttest::report {
 
@@ -16,18 +19,13 @@ public:
 
   void run_started(const RunInfo& info) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
 
 private:
+  void write_subtests(const core::TestSpec& spec, const core::TestResult& result);
   std::FILE* m_out;
-  std::size_t m_total = 0;
   std::size_t m_number = 0;
 };
-
-// A test point description: '#' and '\' escaped as TAP 14 asks, newlines flattened.
-std::string tap_escape(std::string_view text);
-
-// A YAML double-quoted scalar for `text`.
-std::string yaml_quote(std::string_view text);
 
 } // namespace ginsttest::report
