@@ -13,8 +13,10 @@
 #include "report/console.hpp"
 #include "report/journal.hpp"
 #include "report/json.hpp"
+#include "report/junit.hpp"
 #include "report/tap.hpp"
 #include "report/terminal.hpp"
+#include "report/tmt.hpp"
 #include "runner/process_runner.hpp"
 #include "scheduler/scheduler.hpp"
 #include "session/session.hpp"
@@ -136,6 +138,16 @@ int run(int argc, char** argv) {
     discovery::sort_by_name(plan);
   }
 
+  // Run as a tmt test (`result: custom`): results.yaml goes to $TMT_TEST_DATA, and each test's
+  // log next to it unless -L says where.
+  std::optional<std::filesystem::path> tmt_data;
+  if (const char* dir = std::getenv("TMT_TEST_DATA"); dir && *dir) {
+    tmt_data = dir;
+    if (!config.log_directory) {
+      config.log_directory = *tmt_data / "logs";
+    }
+  }
+
   for (auto [dir, option] : {std::pair{&config.log_directory, "--log-directory"},
                              std::pair{&config.report_directory, "--report-directory"}}) {
     if (auto status = make_directory(*dir, option); !status) {
@@ -171,6 +183,20 @@ int run(int argc, char** argv) {
       return fail(json.error().what);
     }
     reporters.add(std::move(*json));
+  }
+  if (config.junit) {
+    auto junit = report::Junit::open(*config.junit);
+    if (!junit) {
+      return fail(junit.error().what);
+    }
+    reporters.add(std::move(*junit));
+  }
+  if (tmt_data) {
+    auto tmt = report::Tmt::open(*tmt_data);
+    if (!tmt) {
+      return fail(tmt.error().what);
+    }
+    reporters.add(std::move(*tmt));
   }
   if (journal) {
     reporters.add(std::make_unique<report::Journal>(report::new_run_id()));

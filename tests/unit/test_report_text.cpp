@@ -1,8 +1,19 @@
 #include "report/console.hpp"
-#include "report/json.hpp"
+#include "report/escape.hpp"
+#include "report/junit.hpp"
 #include "report/tap.hpp"
+#include "report/tmt.hpp"
+#include "tap/parser.hpp"
+#include "tap/verdict.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
 
 using namespace ginsttest;
 
@@ -39,7 +50,22 @@ TEST_CASE("result lines as gdtr prints them") {
 
 TEST_CASE("TAP descriptions and YAML strings are escaped") {
   CHECK(report::tap_escape("a#b\\c\nd") == "a\\#b\\\\c d");
-  CHECK(report::yaml_quote("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\x01\"");
+  CHECK(report::yaml_string("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\u0001\"");
+}
+
+TEST_CASE("YAML strings escape what YAML forbids even when quoted") {
+  const std::string fffd = "\xef\xbf\xbd";
+  CHECK(report::yaml_string("\xc2\x85 \xc2\x9b \xef\xbf\xbe") == R"("\u0085 \u009b \ufffe")");
+  CHECK(report::yaml_string("caf\xc3\xa9 \xff") == "\"caf\xc3\xa9 " + fffd + "\"");
+}
+
+TEST_CASE("XML text: entities, references for line breaks, nothing XML cannot carry") {
+  CHECK(report::xml_text("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
+  CHECK(report::xml_text("1\n2\t3\r") == "1&#10;2&#9;3&#13;");
+  CHECK(report::xml_text(std::string_view("\x1b[31mred\0", 9)) == "\\x1b[31mred\\x00");
+  const std::string fffd = "\xef\xbf\xbd";
+  CHECK(report::xml_text("\xff\xef\xbf\xbf ok \xf0\x9f\x98\x80") ==
+        fffd + fffd + " ok \xf0\x9f\x98\x80");
 }
 
 TEST_CASE("JSON strings: escapes, and U+FFFD for what is not UTF-8") {
@@ -56,4 +82,118 @@ TEST_CASE("JSON strings: escapes, and U+FFFD for what is not UTF-8") {
   CHECK(report::json_string("\xc0\xaf") == "\"" + fffd + fffd + "\"");            // overlong '/'
   CHECK(report::json_string("\xed\xa0\x80") == "\"" + fffd + fffd + fffd + "\""); // surrogate
   CHECK(report::json_string("cut \xe2\x82") == "\"cut " + fffd + fffd + "\"");
+}
+
+namespace {
+
+// Records what a TAP 14 parser sees: "D:kind text" per event, D being the depth.
+class TapEvents final : public tap::EventSink {
+public:
+  std::vector<std::string> seen;
+  void on_event(const tap::Event& event) override {
+    const auto depth = std::to_string(event.depth) + ":";
+    if (const auto* point = std::get_if<tap::TestPoint>(&event.payload)) {
+      seen.push_back(depth + (point->ok ? "ok " : "not ok ") + std::string{point->description} +
+                     (point->directive == tap::Directive::skip   ? " SKIP"
+                      : point->directive == tap::Directive::todo ? " TODO"
+                                                                 : ""));
+    } else if (const auto* plan = std::get_if<tap::Plan>(&event.payload)) {
+      seen.push_back(depth + "plan " + std::to_string(plan->last));
+    } else if (const auto* start = std::get_if<tap::SubtestStart>(&event.payload)) {
+      seen.push_back(depth + "subtest " + std::string{start->name});
+    } else if (std::holds_alternative<tap::SubtestEnd>(event.payload)) {
+      seen.push_back(depth + "end");
+    } else if (std::holds_alternative<tap::YamlBlock>(event.payload)) {
+      seen.push_back(depth + "yaml");
+    } else if (const auto* bail = std::get_if<tap::BailOut>(&event.payload)) {
+      seen.push_back(depth + "bail " + std::string{bail->reason});
+    }
+  }
+};
+
+std::string tap_report(const std::function<void(report::Tap&)>& events) {
+  char* text = nullptr;
+  std::size_t size = 0;
+  std::FILE* out = ::open_memstream(&text, &size);
+  REQUIRE(out);
+  {
+    report::Tap tap{out};
+    events(tap);
+  }
+  std::fclose(out);
+  std::string result{text, size};
+  std::free(text);
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("--tap: a TAP 14 parser reads the test points of Output=TAP tests as subtests") {
+  core::TestSpec tap_test;
+  tap_test.name = "glib/#timer.test";
+  core::TestResult result;
+  result.outcome = core::Outcome::fail;
+  result.reason = "1 of 4 subtests failed: /b";
+  result.exit_status = 0;
+  for (auto [name, outcome] :
+       {std::pair{"/a", core::SubtestOutcome::pass}, std::pair{"/b", core::SubtestOutcome::fail},
+        std::pair{"/c", core::SubtestOutcome::skip}, std::pair{"/d", core::SubtestOutcome::todo}}) {
+    core::SubtestResult subtest;
+    subtest.name = name;
+    subtest.outcome = outcome;
+    result.subtests.push_back(subtest);
+  }
+  core::TestSpec plain;
+  plain.name = "glib/plain.test";
+  core::TestResult pass;
+  pass.outcome = core::Outcome::pass;
+
+  const std::string text = tap_report([&](report::Tap& tap) {
+    tap.run_started({3, 1, std::nullopt});
+    tap.test_finished(plain, pass);
+    tap.test_finished(tap_test, result);
+    tap.test_not_run(plain, SIGINT);
+    core::RunSummary summary;
+    summary.interrupted_by = SIGINT;
+    tap.run_finished(summary);
+  });
+  TapEvents events;
+  tap::Parser parser{events};
+  parser.feed(text);
+  parser.finish();
+  INFO(fmt::format("{}", fmt::join(events.seen, " | ")));
+  CHECK(events.seen == std::vector<std::string>{
+                           "0:plan 3",
+                           "0:ok glib/plain.test",
+                           "1:subtest glib/#timer.test",
+                           "1:plan 4",
+                           "1:ok /a",
+                           "1:not ok /b",
+                           "1:ok /c SKIP",
+                           "1:not ok /d TODO",
+                           "1:end",
+                           "0:not ok glib/#timer.test",
+                           "0:yaml",
+                           "0:ok glib/plain.test SKIP",
+                           "0:bail interrupted by SIGINT",
+                       });
+  // The verdict of the whole stream agrees: three points, one failed, one skipped, bailed out.
+  tap::Tally tally;
+  tap::Parser judge{tally};
+  judge.feed(text);
+  judge.finish();
+  CHECK(tally.counts().points == 3);
+  CHECK(tally.counts().failed == 1);
+  CHECK(tally.verdict(0).outcome == core::Outcome::fail);
+}
+
+TEST_CASE("JUnit classnames and tmt names and durations") {
+  CHECK(report::junit_classname("glib/timer.test") == "glib.timer");
+  CHECK(report::junit_classname("gtk-4.0/gtk/label.test") == "gtk-4_0.gtk.label");
+  CHECK(report::junit_classname("plain") == "plain");
+  CHECK(report::tmt_name("glib/timer.test") == "/glib/timer");
+  CHECK(report::tmt_name("gtk-4.0/gtk/label.test") == "/gtk-4.0/gtk/label");
+  CHECK(report::tmt_duration(std::chrono::milliseconds{999}) == "00:00:00");
+  CHECK(report::tmt_duration(std::chrono::seconds{3725}) == "01:02:05");
+  CHECK(report::tmt_duration(std::chrono::hours{100} + std::chrono::seconds{59}) == "100:00:59");
 }

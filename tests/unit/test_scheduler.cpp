@@ -220,8 +220,7 @@ TEST_CASE("an interruption ends the running tests and stops starting new ones") 
 }
 
 TEST_CASE("after an interruption, exclusive tests put off are reported as not run first") {
-  std::vector<core::TestSpec> plan = {spec("a"), spec("x", true),
-                                      spec("b"), spec("c"), spec("d")};
+  std::vector<core::TestSpec> plan = {spec("a"), spec("x", true), spec("b"), spec("c"), spec("d")};
   FakeRunner fake;
   fake.interrupt_after = 1;
   RecordingReporter reporter;

@@ -1,0 +1,205 @@
+#include "report/junit.hpp"
+
+#include "report/escape.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ginsttest::report {
+namespace {
+
+// The <testsuites> start tag is written first with room to spare, and rewritten in place with
+// the totals when the run ends (XML allows spaces before '>').
+constexpr std::size_t root_tag_width = 240;
+
+std::string root_tag(std::string_view attributes) {
+  std::string tag = fmt::format("<testsuites {}", attributes);
+  tag.resize(std::max(tag.size(), root_tag_width - 2), ' ');
+  return tag + ">\n";
+}
+
+// One <testcase>, with what it needs to say about itself: `child` is a <failure>, <error> or
+// <skipped> element, or empty for a pass.
+std::string testcase(std::string_view name, std::string_view classname,
+                     std::chrono::nanoseconds time, const std::string& child,
+                     std::string_view output) {
+  std::string out = fmt::format(R"(    <testcase name="{}" classname="{}" time="{}")",
+                                xml_text(name), xml_text(classname), seconds_text(time));
+  if (child.empty() && output.empty()) {
+    return out + "/>\n";
+  }
+  out += ">\n";
+  out += child;
+  if (!output.empty()) {
+    out += fmt::format("      <system-out>{}</system-out>\n", xml_text(output));
+  }
+  return out + "    </testcase>\n";
+}
+
+std::string element(std::string_view tag, std::string_view type, std::string_view message,
+                    std::string_view body = {}) {
+  std::string out =
+      fmt::format(R"(      <{} type="{}" message="{}")", tag, xml_text(type), xml_text(message));
+  if (body.empty()) {
+    return out + "/>\n";
+  }
+  return out + fmt::format(">{}</{}>\n", xml_text(body), tag);
+}
+
+std::string property(std::string_view name, std::string_view value) {
+  return fmt::format(R"(      <property name="{}" value="{}"/>)"
+                     "\n",
+                     name, xml_text(value));
+}
+
+} // namespace
+
+std::string junit_classname(std::string_view name) {
+  std::string out{name};
+  if (out.ends_with(".test")) {
+    out.resize(out.size() - 5);
+  }
+  std::replace(out.begin(), out.end(), '.', '_');
+  std::replace(out.begin(), out.end(), '/', '.');
+  return out;
+}
+
+util::Expected<std::unique_ptr<Junit>> Junit::open(const std::filesystem::path& path) {
+  auto file = open_report_file(path, "--junit");
+  if (!file) {
+    return util::unexpected(file.error().what);
+  }
+  return std::unique_ptr<Junit>(new Junit(std::move(*file)));
+}
+
+void Junit::write(const std::string& text) {
+  // Written and flushed per test: a run killed later keeps every finished testsuite.
+  std::fputs(text.c_str(), m_out.get());
+  std::fflush(m_out.get());
+}
+
+void Junit::run_started(const RunInfo& /*info*/) {
+  std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", m_out.get());
+  m_started = std::chrono::steady_clock::now();
+  m_root_offset = std::ftell(m_out.get());
+  write(root_tag(R"(name="ginsttest-runner")"));
+}
+
+void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
+  const std::string classname = junit_classname(spec.name);
+  const bool failed = core::is_failure(result.outcome);
+  std::string cases;
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+  // The output tail goes with the first testcase that failed, where CI shows it.
+  bool output_given = false;
+  const auto output_for = [&](bool failing) -> std::string_view {
+    if (!failing || output_given) {
+      return {};
+    }
+    output_given = true;
+    return result.output_tail;
+  };
+
+  bool subtest_failed = false;
+  for (const auto& subtest : result.subtests) {
+    std::string child;
+    switch (subtest.outcome) {
+    case core::SubtestOutcome::pass:
+    case core::SubtestOutcome::todo_passed:
+      break;
+    case core::SubtestOutcome::fail:
+      child = element("failure", "fail", "test point failed", subtest.diagnostics);
+      failures++;
+      subtest_failed = true;
+      break;
+    case core::SubtestOutcome::skip:
+      child = element("skipped", "skip", subtest.reason);
+      skipped++;
+      break;
+    case core::SubtestOutcome::todo:
+      child = element("skipped", "todo", "expected failure (TODO): " + subtest.reason);
+      skipped++;
+      break;
+    }
+    tests++;
+    cases += testcase(subtest.name, classname, subtest.duration, child,
+                      output_for(subtest.outcome == core::SubtestOutcome::fail && failed));
+  }
+  // The whole test as a testcase: when it has no points, or when its failure is not a point's.
+  if (result.subtests.empty() || (failed && !subtest_failed)) {
+    std::string child;
+    const auto label = core::label(result.outcome);
+    if (result.outcome == core::Outcome::skip) {
+      child = element("skipped", label, result.reason);
+      skipped++;
+    } else if (result.outcome == core::Outcome::error ||
+               result.outcome == core::Outcome::interrupted) {
+      child = element("error", label, result.reason);
+      errors++;
+    } else if (failed) {
+      child = element("failure", label, result.reason);
+      failures++;
+    }
+    tests++;
+    cases += testcase(spec.name, classname, result.duration, child, output_for(failed));
+  }
+
+  std::string properties = property("outcome", core::name(result.outcome));
+  if (!result.reason.empty()) {
+    properties += property("reason", result.reason);
+  }
+  if (result.exit_status) {
+    properties += property("exit_status", std::to_string(*result.exit_status));
+  }
+  if (result.signal) {
+    properties += property("signal", core::signal_name(*result.signal));
+  }
+  if (result.log_file) {
+    properties += property("log", result.log_file->string());
+  }
+  for (const auto& note : result.notes) {
+    properties += property("note", note);
+  }
+
+  m_cases += tests;
+  m_failures += failures;
+  m_errors += errors;
+  write(fmt::format(R"(  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}")"
+                    R"( time="{}" timestamp="{}" file="{}">)"
+                    "\n    <properties>\n{}    </properties>\n{}  </testsuite>\n",
+                    xml_text(spec.name), tests, failures, errors, skipped,
+                    seconds_text(result.duration), utc_timestamp(result.started),
+                    xml_text(spec.file.string()), properties, cases));
+}
+
+void Junit::test_not_run(const core::TestSpec& spec, int signo) {
+  m_cases++;
+  const std::string reason = "not run: interrupted by " + core::signal_name(signo);
+  write(fmt::format(R"(  <testsuite name="{}" tests="1" failures="0" errors="0" skipped="1">)"
+                    "\n{}  </testsuite>\n",
+                    xml_text(spec.name),
+                    testcase(spec.name, junit_classname(spec.name), {},
+                             element("skipped", "not-run", reason), {})));
+}
+
+void Junit::run_finished(const core::RunSummary& summary) {
+  std::fputs("</testsuites>\n", m_out.get());
+  // The totals, written over the room left in the start tag. A file that cannot seek (a pipe)
+  // keeps the tag as it was, which is valid too.
+  const std::string name = summary.interrupted_by
+                               ? fmt::format("ginsttest-runner (incomplete: interrupted by {})",
+                                             core::signal_name(*summary.interrupted_by))
+                               : "ginsttest-runner";
+  const std::string tag = root_tag(fmt::format(
+      R"(name="{}" tests="{}" failures="{}" errors="{}" time="{}")", xml_text(name), m_cases,
+      m_failures, m_errors, seconds_text(std::chrono::steady_clock::now() - m_started)));
+  if (m_root_offset >= 0 && tag.size() == root_tag_width &&
+      std::fseek(m_out.get(), m_root_offset, SEEK_SET) == 0) {
+    std::fputs(tag.c_str(), m_out.get());
+    std::fseek(m_out.get(), 0, SEEK_END);
+  }
+  std::fflush(m_out.get());
+}
+
+} // namespace ginsttest::report

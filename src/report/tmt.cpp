@@ -1,0 +1,159 @@
+#include "report/tmt.hpp"
+
+#include "report/escape.hpp"
+
+#include <fmt/format.h>
+
+#include <system_error>
+
+namespace ginsttest::report {
+namespace {
+
+// tmt's outcomes are pass, fail, skip, error, info, warn and pending. A test that could not run
+// to its end (a timeout, a bad file, an interruption) is an error, as tmt itself reports its
+// own timeouts.
+std::string_view tmt_result(core::Outcome outcome) {
+  switch (outcome) {
+  case core::Outcome::pass:
+  case core::Outcome::flaky:
+    return "pass";
+  case core::Outcome::fail:
+    return "fail";
+  case core::Outcome::skip:
+    return "skip";
+  case core::Outcome::timeout:
+  case core::Outcome::error:
+  case core::Outcome::interrupted:
+    return "error";
+  }
+  return "error";
+}
+
+// A TODO point failing is expected and one passing is news, neither is a verdict: tmt's "info".
+std::string_view tmt_result(core::SubtestOutcome outcome) {
+  switch (outcome) {
+  case core::SubtestOutcome::pass:
+    return "pass";
+  case core::SubtestOutcome::fail:
+    return "fail";
+  case core::SubtestOutcome::skip:
+    return "skip";
+  case core::SubtestOutcome::todo:
+  case core::SubtestOutcome::todo_passed:
+    return "info";
+  }
+  return "fail";
+}
+
+std::string list(std::string_view indent, const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += fmt::format("{}  - {}\n", indent, yaml_string(item));
+  }
+  return out;
+}
+
+} // namespace
+
+std::string tmt_name(std::string_view name) {
+  std::string out = "/";
+  out += name;
+  if (out.ends_with(".test")) {
+    out.resize(out.size() - 5);
+  }
+  return out;
+}
+
+std::string tmt_duration(std::chrono::nanoseconds duration) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+}
+
+util::Expected<std::unique_ptr<Tmt>> Tmt::open(const std::filesystem::path& data_dir) {
+  auto file = open_report_file(data_dir / "results.yaml", "TMT_TEST_DATA results");
+  if (!file) {
+    return util::unexpected(file.error().what);
+  }
+  return std::unique_ptr<Tmt>(new Tmt(std::move(*file), data_dir));
+}
+
+void Tmt::write(const std::string& text) {
+  std::fputs(text.c_str(), m_out.get());
+  std::fflush(m_out.get());
+}
+
+void Tmt::run_started(const RunInfo& /*info*/) {
+  m_started = std::chrono::system_clock::now();
+}
+
+void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
+  std::string entry = fmt::format("- name: {}\n  result: {}\n", yaml_string(tmt_name(spec.name)),
+                                  tmt_result(result.outcome));
+  std::vector<std::string> notes;
+  if (result.outcome != core::Outcome::pass) {
+    notes.push_back(result.reason.empty()
+                        ? std::string{core::label(result.outcome)}
+                        : fmt::format("{}: {}", core::label(result.outcome), result.reason));
+  }
+  notes.insert(notes.end(), result.notes.begin(), result.notes.end());
+  if (!notes.empty()) {
+    entry += "  note:\n" + list("  ", notes);
+  }
+  entry +=
+      fmt::format("  start-time: \"{}\"\n  end-time: \"{}\"\n  duration: \"{}\"\n",
+                  utc_timestamp(result.started),
+                  utc_timestamp(result.started +
+                                std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                    result.duration)),
+                  tmt_duration(result.duration));
+  // Only logs that exist: a test whose file could not be read never wrote one.
+  std::error_code ec;
+  if (result.log_file && std::filesystem::exists(*result.log_file, ec)) {
+    const auto relative = std::filesystem::absolute(*result.log_file, ec)
+                              .lexically_relative(std::filesystem::absolute(m_data_dir, ec));
+    entry += "  log:\n" + list("  ", {relative.string()});
+  }
+  if (!result.subtests.empty()) {
+    entry += "  subresult:\n";
+    for (const auto& subtest : result.subtests) {
+      entry += fmt::format("    - name: {}\n      result: {}\n      duration: \"{}\"\n",
+                           yaml_string(subtest.name), tmt_result(subtest.outcome),
+                           tmt_duration(subtest.duration));
+      std::vector<std::string> subtest_notes;
+      if (subtest.outcome == core::SubtestOutcome::todo) {
+        subtest_notes.push_back("expected failure (TODO)");
+      } else if (subtest.outcome == core::SubtestOutcome::todo_passed) {
+        subtest_notes.push_back("passed, though marked TODO");
+      }
+      if (!subtest.reason.empty()) {
+        subtest_notes.push_back(subtest.reason);
+      }
+      if (!subtest_notes.empty()) {
+        entry += "      note:\n" + list("      ", subtest_notes);
+      }
+    }
+  }
+  write(entry);
+}
+
+void Tmt::test_not_run(const core::TestSpec& spec, int signo) {
+  write(fmt::format("- name: {}\n  result: pending\n  note:\n{}", yaml_string(tmt_name(spec.name)),
+                    list("  ", {"not run: interrupted by " + core::signal_name(signo)})));
+}
+
+void Tmt::run_finished(const core::RunSummary& summary) {
+  const auto result = summary.interrupted_by ? "error" : summary.failed > 0 ? "fail" : "pass";
+  std::vector<std::string> notes{fmt::format("total={}; passed={}; skipped={}; failed={}",
+                                             summary.total, summary.passed, summary.skipped,
+                                             summary.failed)};
+  if (summary.interrupted_by) {
+    notes.push_back("incomplete: interrupted by " + core::signal_name(*summary.interrupted_by));
+  }
+  const auto now = std::chrono::system_clock::now();
+  write(fmt::format("- name: /\n  result: {}\n  note:\n{}  start-time: \"{}\"\n"
+                    "  end-time: \"{}\"\n  duration: \"{}\"\n",
+                    result, list("  ", notes), utc_timestamp(m_started), utc_timestamp(now),
+                    tmt_duration(now - m_started)));
+}
+
+} // namespace ginsttest::report
