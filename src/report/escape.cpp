@@ -61,6 +61,13 @@ std::size_t utf8_sequence(std::string_view text, char32_t& code) {
   return length;
 }
 
+bool is_utf8(std::string_view text) {
+  bool valid = true;
+  for_each_character(text,
+                     [&](char32_t code, std::string_view) { valid = valid && code != invalid; });
+  return valid;
+}
+
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   out.reserve(text.size() + 2);

@@ -14,6 +14,9 @@ namespace ginsttest::report {
 // U+10FFFF are not valid).
 std::size_t utf8_sequence(std::string_view text, char32_t& code);
 
+// True when all of `text` is valid UTF-8.
+bool is_utf8(std::string_view text);
+
 // A JSON string, quotes included.
 std::string json_string(std::string_view text);
 

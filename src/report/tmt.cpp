@@ -96,9 +96,6 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
                         : fmt::format("{}: {}", core::label(result.outcome), result.reason));
   }
   notes.insert(notes.end(), result.notes.begin(), result.notes.end());
-  if (!notes.empty()) {
-    entry += "  note:\n" + list("  ", notes);
-  }
   entry +=
       fmt::format("  start-time: \"{}\"\n  end-time: \"{}\"\n  duration: \"{}\"\n",
                   utc_timestamp(result.started),
@@ -106,12 +103,21 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
                                 std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                     result.duration)),
                   tmt_duration(result.duration));
-  // Only logs that exist: a test whose file could not be read never wrote one.
+  // Only logs that exist (a test whose file could not be read never wrote one), and whose path
+  // YAML can spell (a name that is not UTF-8 cannot be).
   std::error_code ec;
   if (result.log_file && std::filesystem::exists(*result.log_file, ec)) {
     const auto relative = std::filesystem::absolute(*result.log_file, ec)
                               .lexically_relative(std::filesystem::absolute(m_data_dir, ec));
-    entry += "  log:\n" + list("  ", {relative.string()});
+    if (is_utf8(relative.string())) {
+      entry += "  log:\n" + list("  ", {relative.string()});
+    } else {
+      notes.push_back(
+          fmt::format("log not listed, its file name is not UTF-8: {}", result.log_file->string()));
+    }
+  }
+  if (!notes.empty()) {
+    entry += "  note:\n" + list("  ", notes);
   }
   if (!result.subtests.empty()) {
     entry += "  subresult:\n";
