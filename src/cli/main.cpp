@@ -227,6 +227,15 @@ int run(int argc, char** argv) {
     for (int signo : {SIGINT, SIGTERM}) {
       if (sigismember(&pending, signo)) {
         fail(session.error().what);
+        // The reports are still completed, every test in them as not run.
+        reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
+        for (const auto& file : plan) {
+          reporters.test_not_run(discovery::load_test_file(catalog->locate(file)), signo);
+        }
+        core::RunSummary summary;
+        summary.total = plan.size();
+        summary.interrupted_by = signo;
+        reporters.run_finished(summary);
         return core::exit_code_for_signal(signo);
       }
     }

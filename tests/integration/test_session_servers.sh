@@ -116,7 +116,7 @@ printf '#!/bin/sh\necho $$ > %s/stuck.pid\necho up > %s/stuck.fifo\nexec sleep 1
     "$SCRATCH" "$SCRATCH" >"$SCRATCH/stuck/Xvfb"
 chmod +x "$SCRATCH/stuck/Xvfb"
 PATH=$SCRATCH/stuck:$PATH TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" \
-    >"$OUT" 2>"$ERR" </dev/null &
+    --json="$SCRATCH/stuck.jsonl" >"$OUT" 2>"$ERR" </dev/null &
 runner=$!
 wait_fifo "$SCRATCH/stuck.fifo"
 stop_runner "$runner" INT
@@ -124,6 +124,9 @@ assert_eq "$RC" 130 "exit status after SIGINT while Xvfb starts"
 assert_contains "$ERR" "did not start: interrupted"
 assert_pid_gone "$SCRATCH/stuck.pid"
 assert_not_contains "$OUT" "Running test"
+# The reports are completed all the same: here the JSON summary, marked incomplete.
+assert_eq "$(tail -n 1 "$SCRATCH/stuck.jsonl" | grep -c '"complete":false,"interrupted_by":"SIGINT"')" 1 \
+    "the JSON summary after SIGINT while Xvfb starts"
 
 # 6. Session-exclusive tests share the run's servers, or get their own with
 # --exclusive-session=fresh (one pair each).
