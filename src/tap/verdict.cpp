@@ -49,12 +49,14 @@ void Tally::on_event(const Event& event) {
       m_todo++;
     }
     const auto outcome = outcome_of(*point);
+    // A point without a description is named by its number, in reasons and reports alike.
+    std::string name = point->description.empty()
+                           ? fmt::format("#{}", point->number.value_or(m_points))
+                           : std::string{point->description};
     if (outcome == core::SubtestOutcome::fail) {
       m_failed++;
       if (m_failed_names.size() < names_in_reason) {
-        m_failed_names.push_back(point->description.empty()
-                                     ? fmt::format("#{}", point->number.value_or(m_points))
-                                     : std::string{point->description});
+        m_failed_names.push_back(name);
       }
     }
     if (point->directive == Directive::skip) {
@@ -63,7 +65,7 @@ void Tally::on_event(const Event& event) {
     if (m_subtests.size() < m_max_kept) {
       const auto now = std::chrono::steady_clock::now(); // only for the points kept
       m_subtests.push_back(core::SubtestResult{
-          std::string{point->description}, outcome, std::string{point->reason}, {}, now - m_last});
+          std::move(name), outcome, std::string{point->reason}, {}, now - m_last});
       m_last = now;
     } else {
       m_not_kept++;

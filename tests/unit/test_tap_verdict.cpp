@@ -47,6 +47,11 @@ TEST_CASE("a not ok point fails the test even when it exits 0, naming the failur
   CHECK(j.verdict.reason == "2 of 3 subtests failed: /b, /c");
   // An unnamed point is named by its number; "not ok # SKIP" fails as with TAP::Parser.
   CHECK(judge("1..1\nnot ok 1 # SKIP nope\n").verdict.reason == "1 of 1 subtests failed: #1");
+  // A point without a description is named by its number in the results too.
+  const auto unnamed = judge("1..2\nok 1\nnot ok\n");
+  REQUIRE(unnamed.subtests.size() == 2);
+  CHECK(unnamed.subtests[0].name == "#1");
+  CHECK(unnamed.subtests[1].name == "#2");
   // Only the first five names.
   std::string many = "1..7\n";
   for (int i = 1; i <= 7; i++) {
