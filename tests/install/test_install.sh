@@ -1,6 +1,7 @@
 #!/bin/bash
-# `meson install` puts ginsttest-runner and its man page in place, and -Dgdtr_alias=true adds
-# the gnome-desktop-testing-runner name, which runs the same program.
+# `meson install` puts ginsttest-runner, its man page and its journal message catalog in place,
+# and -Dgdtr_alias=true adds the gnome-desktop-testing-runner name, which runs the same program.
+# Another prefix puts everything under it (the catalog too, though systemd's is under /usr).
 set -euo pipefail
 source_root=$1
 work=$(mktemp -d)
@@ -11,9 +12,27 @@ meson compile -C "$work/build" >/dev/null
 DESTDIR="$work/dest" meson install -C "$work/build" --no-rebuild --quiet
 
 for file in usr/bin/ginsttest-runner usr/bin/gnome-desktop-testing-runner \
-            usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1; do
+            usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1 \
+            usr/lib/systemd/catalog/ginsttest-runner.catalog; do
     [[ -e $work/dest/$file ]] || { echo "not installed: /$file" >&2; exit 1; }
 done
 version=$("$work/dest/usr/bin/gnome-desktop-testing-runner" --version)
 [[ $version == "ginsttest-runner "* ]] || { echo "alias runs something else: $version" >&2; exit 1; }
+# The installed catalog is one journalctl can index (gdtr's "complete" ID is in it).
+if command -v journalctl >/dev/null; then
+    journalctl --root="$work/dest" --update-catalog
+    journalctl --root="$work/dest" --list-catalog 4d013788dd704743b826436c951e551d | grep -q . \
+        || { echo "journalctl finds no entry in the installed catalog" >&2; exit 1; }
+fi
+
+# Configured only: meson lists where each file would go.
+meson setup "$work/build-prefix" "$source_root" -Dtests=false --prefix="$work/prefix" >/dev/null
+meson introspect --installed "$work/build-prefix" | python3 -c '
+import json, sys
+prefix = sys.argv[1] + "/"
+dests = json.load(sys.stdin).values()
+outside = [d for d in dests if not d.startswith(prefix)]
+assert not outside, f"installed outside the prefix: {outside}"
+assert prefix + "lib/systemd/catalog/ginsttest-runner.catalog" in dests, sorted(dests)
+' "$work/prefix" || { echo "--prefix=$work/prefix: wrong install paths" >&2; exit 1; }
 echo ok
