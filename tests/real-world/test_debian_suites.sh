@@ -26,12 +26,29 @@ trap '[[ $usr_b_existed == yes ]] || rm -rf /usr/b; cleanup' EXIT
 
 bare() { env -u DISPLAY -u WAYLAND_DISPLAY -u XAUTHORITY -u DBUS_SESSION_BUS_ADDRESS "$@"; }
 
-bare TMPDIR="$RUN_TMP" "$RUNNER" --order=name -p 2 "${tests[@]}" >"$OUT" 2>"$ERR" </dev/null \
+# With every report at once, each read by its consumer: prove for the TAP on stdout (the
+# console is then on stderr), xmllint for JUnit, tmt's schema for results.yaml.
+mkdir "$SCRATCH/tmt"
+bare TMPDIR="$RUN_TMP" TMT_TEST_DATA="$SCRATCH/tmt" "$RUNNER" --order=name -p 2 --tap \
+    --junit="$SCRATCH/junit.xml" "${tests[@]}" >"$OUT" 2>"$ERR" </dev/null \
     || fail "ginsttest-runner: exit status $?"
 for t in "${tests[@]}"; do
-    assert_line "$OUT" "PASS: $t"
+    assert_line "$ERR" "PASS: $t"
 done
-assert_contains "$OUT" "SUMMARY: total=${#tests[@]}; passed=${#tests[@]}; skipped=0; failed=0;"
+assert_contains "$ERR" "SUMMARY: total=${#tests[@]}; passed=${#tests[@]}; skipped=0; failed=0;"
+prove --exec cat "$OUT" >"$SCRATCH/prove.out" 2>&1 || fail "prove: $(cat "$SCRATCH/prove.out")"
+assert_contains "$SCRATCH/prove.out" "Result: PASS"
+assert_contains "$OUT" "# Subtest: glib/fileutils.test" # GLib's own points, nested
+xsd=$(dirname "$0")/../../../shared/data/junit/jenkins-xunit-junit-10.xsd
+xmllint --noout --schema "$xsd" "$SCRATCH/junit.xml" 2>"$SCRATCH/xmllint.out" \
+    || fail "JUnit: $(cat "$SCRATCH/xmllint.out")"
+/usr/bin/python3 "$(dirname "$0")/../integration/check_tmt_results.py" \
+    "$(dirname "$0")/../../../shared/data/tmt-schema" "$SCRATCH/tmt" >"$SCRATCH/tmt.out" \
+    || fail "tmt results are not valid"
+for t in "${tests[@]}"; do
+    assert_line "$SCRATCH/tmt.out" "/${t%.test} pass"
+done
+assert_line "$SCRATCH/tmt.out" "/ pass"
 [[ ! -e /usr/b ]] || fail "a test ran as root and created /usr/b"
 assert_tmp_clean
 
