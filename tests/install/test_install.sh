@@ -1,5 +1,5 @@
 #!/bin/bash
-# `meson install` puts ginsttest-runner, its man page and its journal message catalog in place,
+# `meson install` puts ginsttest-runner, its man pages and its journal message catalog in place,
 # and -Dgdtr_alias=true adds the gnome-desktop-testing-runner name, which runs the same program.
 # Another prefix puts everything under it (the catalog too, though systemd's is under /usr).
 set -euo pipefail
@@ -13,6 +13,7 @@ DESTDIR="$work/dest" meson install -C "$work/build" --no-rebuild --quiet
 
 for file in usr/bin/ginsttest-runner usr/bin/gnome-desktop-testing-runner \
             usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1 \
+            usr/share/man/man5/installed-tests.5 \
             usr/lib/systemd/catalog/ginsttest-runner.catalog; do
     [[ -e $work/dest/$file ]] || { echo "not installed: /$file" >&2; exit 1; }
 done
