@@ -104,8 +104,11 @@ std::string yaml_string(std::string_view text) {
       out += "\\n";
     } else if (code == '\t') {
       out += "\\t";
-    } else if (code < 0x20 || code == 0x7f || (code >= 0x80 && code <= 0x9f) || code == 0xfffe ||
-               code == 0xffff) {
+    } else if (code < 0x20 || code == 0x7f || (code >= 0x80 && code <= 0x9f)) {
+      // \xNN rather than \u00NN: Perl's YAML reader (TAP::Parser) knows only the former.
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(code));
+    } else if (code == 0x2028 || code == 0x2029 || code == 0xfffe || code == 0xffff) {
+      // U+2028 and U+2029 are line breaks to YAML 1.1 even inside quotes.
       out += fmt::format("\\u{:04x}", static_cast<unsigned>(code));
     } else {
       out += bytes;
@@ -157,18 +160,29 @@ std::string xml_text(std::string_view text) {
   return out;
 }
 
+std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for_each_character(text, [&](char32_t code, std::string_view bytes) {
+    if (code == invalid) {
+      out += replacement;
+    } else if (code == '\n' || code == '\r' || code == 0x85 || code == 0x2028 || code == 0x2029) {
+      out.push_back(' ');
+    } else {
+      out += bytes;
+    }
+  });
+  return out;
+}
+
 std::string tap_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char c : one_line(text)) {
     if (c == '#' || c == '\\') {
       out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n' || c == '\r') {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
     }
+    out.push_back(c);
   }
   return out;
 }

@@ -21,7 +21,8 @@ bool is_utf8(std::string_view text);
 std::string json_string(std::string_view text);
 
 // A YAML double-quoted scalar: also escapes what YAML forbids in a stream even when quoted
-// (C1 controls, U+FFFE, U+FFFF), so PyYAML and tmt read it.
+// (C1 controls, U+FFFE, U+FFFF) and what it reads as a line break (U+2028, U+2029), so PyYAML
+// and tmt read it.
 std::string yaml_string(std::string_view text);
 
 // XML 1.0 character data, for element content and (double-quoted) attribute values alike:
@@ -29,7 +30,11 @@ std::string yaml_string(std::string_view text);
 // attributes), and the control characters XML cannot carry at all shown as the text "\xNN".
 std::string xml_text(std::string_view text);
 
-// A TAP test point description: '#' and '\' escaped as TAP 14 asks, line breaks flattened.
+// `text` as one line of UTF-8: every line break (also NEL, U+2028, U+2029, which some readers
+// take as one) becomes a space, and each byte that is not UTF-8 becomes U+FFFD.
+std::string one_line(std::string_view text);
+
+// A TAP test point description: one line, with '#' and '\' escaped as TAP 14 asks.
 std::string tap_escape(std::string_view text);
 
 } // namespace ginsttest::report

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace ginsttest::report {
 
 void Tap::run_started(const RunInfo& info) {
@@ -25,10 +23,7 @@ void Tap::run_started(const RunInfo& info) {
 // before the point that closes it (TAP 14, "Subtests").
 void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& result) {
   // A comment: no escapes there, only one line.
-  std::string name = spec.name;
-  std::replace_if(
-      name.begin(), name.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  fmt::print(m_out, "# Subtest: {}\n    1..{}\n", name, result.subtests.size());
+  fmt::print(m_out, "# Subtest: {}\n    1..{}\n", one_line(spec.name), result.subtests.size());
   std::size_t number = 0;
   for (const auto& subtest : result.subtests) {
     number++;

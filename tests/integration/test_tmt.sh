@@ -51,9 +51,12 @@ grep -a -A8 -F 'name: "/grp/odd' "$data/results.yaml" | grep -aqF 'log not liste
 
 # -L elsewhere: the logs stay there, and their paths still lead to them from TMT_TEST_DATA.
 rm -rf "$data" && mkdir "$data"
+# Also a name with U+2028, a line break to YAML 1.1 even inside quotes.
 rm -f "$TREE"/installed-tests/grp/{hang,broken}.test
+make_test $'grp/ls\xe2\x80\xa8--- x.test' session true
 TMT_TEST_DATA=$data run_runner -d "$TREE" -L "$SCRATCH/logs"
-check_results "$data" >/dev/null || fail "results.yaml with -L elsewhere is not valid"
+check_results "$data" >"$SCRATCH/seen" || fail "results.yaml with -L elsewhere is not valid"
+assert_line "$SCRATCH/seen" $'/grp/ls\xe2\x80\xa8--- x pass'
 grep -qF -- '- "../logs/grp_pass.test.txt"' "$data/results.yaml" || fail "the log path is not relative"
 
 # Interrupted: valid, the never-run tests pending, the run an error.

@@ -50,12 +50,18 @@ TEST_CASE("result lines as gdtr prints them") {
 
 TEST_CASE("TAP descriptions and YAML strings are escaped") {
   CHECK(report::tap_escape("a#b\\c\nd") == "a\\#b\\\\c d");
-  CHECK(report::yaml_string("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\u0001\"");
+  CHECK(report::yaml_string("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\x01\"");
+  // Line separators are line breaks to TAP 14 and YAML readers: never raw.
+  CHECK(report::tap_escape("a\xe2\x80\xa8"
+                           "b\xc2\x85"
+                           "c\xe2\x80\xa9\xff") == "a b c \xef\xbf\xbd");
+  CHECK(report::one_line("x\r\ny") == "x  y");
 }
 
 TEST_CASE("YAML strings escape what YAML forbids even when quoted") {
   const std::string fffd = "\xef\xbf\xbd";
-  CHECK(report::yaml_string("\xc2\x85 \xc2\x9b \xef\xbf\xbe") == R"("\u0085 \u009b \ufffe")");
+  CHECK(report::yaml_string("\xc2\x85 \xc2\x9b \xef\xbf\xbe") == R"("\x85 \x9b \ufffe")");
+  CHECK(report::yaml_string("a\xe2\x80\xa8--- b\xe2\x80\xa9") == R"("a\u2028--- b\u2029")");
   CHECK(report::yaml_string("caf\xc3\xa9 \xff") == "\"caf\xc3\xa9 " + fffd + "\"");
 }
 
