@@ -177,27 +177,6 @@ int run(int argc, char** argv) {
   if (config.tap) {
     reporters.add(std::make_unique<report::Tap>(stdout));
   }
-  if (config.json) {
-    auto json = report::Json::open(*config.json);
-    if (!json) {
-      return fail(json.error().what);
-    }
-    reporters.add(std::move(*json));
-  }
-  if (config.junit) {
-    auto junit = report::Junit::open(*config.junit);
-    if (!junit) {
-      return fail(junit.error().what);
-    }
-    reporters.add(std::move(*junit));
-  }
-  if (tmt_data) {
-    auto tmt = report::Tmt::open(*tmt_data);
-    if (!tmt) {
-      return fail(tmt.error().what);
-    }
-    reporters.add(std::move(*tmt));
-  }
   if (journal) {
     reporters.add(std::make_unique<report::Journal>(report::new_run_id()));
   }
@@ -227,7 +206,7 @@ int run(int argc, char** argv) {
     for (int signo : {SIGINT, SIGTERM}) {
       if (sigismember(&pending, signo)) {
         fail(session.error().what);
-        // The reports are still completed, every test in them as not run.
+        // The TAP stream and the journal are still completed, every test in them as not run.
         reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
         for (const auto& file : plan) {
           reporters.test_not_run(discovery::load_test_file(catalog->locate(file)), signo);
@@ -248,7 +227,9 @@ int run(int argc, char** argv) {
   options.log_directory = config.log_directory;
   options.report_directory = config.report_directory;
   options.temp_base = g_get_tmp_dir();
-  options.base_env = (*session)->environment();
+  // TMT_TEST_DATA is the runner's, not the tests': a test that runs a runner must not write
+  // over this run's results.
+  options.base_env = util::without((*session)->environment(), "TMT_TEST_DATA");
   if (const auto& identity = (*session)->identity()) {
     options.credentials = identity->credentials;
   }
@@ -259,6 +240,29 @@ int run(int argc, char** argv) {
   auto process_runner = runner::ProcessRunner::create(std::move(options), *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);
+  }
+  // The report files, opened once the run can start: a run that could not start leaves none,
+  // rather than empty ones.
+  if (config.json) {
+    auto json = report::Json::open(*config.json);
+    if (!json) {
+      return fail(json.error().what);
+    }
+    reporters.add(std::move(*json));
+  }
+  if (config.junit) {
+    auto junit = report::Junit::open(*config.junit);
+    if (!junit) {
+      return fail(junit.error().what);
+    }
+    reporters.add(std::move(*junit));
+  }
+  if (tmt_data) {
+    auto tmt = report::Tmt::open(*tmt_data);
+    if (!tmt) {
+      return fail(tmt.error().what);
+    }
+    reporters.add(std::move(*tmt));
   }
   reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
   scheduler::Scheduler scheduler{**process_runner, reporters, config.parallel};

@@ -116,17 +116,20 @@ printf '#!/bin/sh\necho $$ > %s/stuck.pid\necho up > %s/stuck.fifo\nexec sleep 1
     "$SCRATCH" "$SCRATCH" >"$SCRATCH/stuck/Xvfb"
 chmod +x "$SCRATCH/stuck/Xvfb"
 PATH=$SCRATCH/stuck:$PATH TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" \
-    --json="$SCRATCH/stuck.jsonl" >"$OUT" 2>"$ERR" </dev/null &
+    --tap --json="$SCRATCH/stuck.jsonl" >"$OUT" 2>"$ERR" </dev/null &
 runner=$!
 wait_fifo "$SCRATCH/stuck.fifo"
 stop_runner "$runner" INT
 assert_eq "$RC" 130 "exit status after SIGINT while Xvfb starts"
 assert_contains "$ERR" "did not start: interrupted"
 assert_pid_gone "$SCRATCH/stuck.pid"
-assert_not_contains "$OUT" "Running test"
-# The reports are completed all the same: here the JSON summary, marked incomplete.
-assert_eq "$(tail -n 1 "$SCRATCH/stuck.jsonl" | grep -c '"complete":false,"interrupted_by":"SIGINT"')" 1 \
-    "the JSON summary after SIGINT while Xvfb starts"
+assert_not_contains "$ERR" "Running test"
+# The TAP stream is completed all the same: every test not run, then Bail out!; the report
+# files are not created, since the run never started.
+assert_eq "$(grep -c '^ok [0-9]* - .* # SKIP not run: interrupted by SIGINT$' "$OUT")" \
+    "$(find "$TREE/installed-tests" -name '*.test' | wc -l)" "TAP points after SIGINT while Xvfb starts"
+assert_eq "$(tail -n 1 "$OUT")" "Bail out! interrupted by SIGINT" "the last TAP line"
+[[ ! -e $SCRATCH/stuck.jsonl ]] || fail "a report file was created by a run that never started"
 
 # 6. Session-exclusive tests share the run's servers, or get their own with
 # --exclusive-session=fresh (one pair each).

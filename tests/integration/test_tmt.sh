@@ -13,7 +13,7 @@ schemas=$(dirname "$0")/../../../shared/data/tmt-schema
 # "name result" per entry, and "name/sub result" per subresult.
 check_results() { /usr/bin/python3 "$(dirname "$0")/check_tmt_results.py" "$schemas" "$1"; }
 
-make_test grp/pass.test session "sh -c 'echo hello'"
+make_test grp/pass.test session "sh -c 'echo hello \${TMT_TEST_DATA-unset}'"
 make_test grp/fail.test session "sh -c 'echo broken; exit 3'"
 make_test grp/skip.test session "sh -c 'exit 77'"
 make_test grp/hang.test session "sleep 100"
@@ -41,7 +41,8 @@ expected="/grp/broken error
 /grp/tap//d info
 / fail"
 assert_eq "$(cat "$SCRATCH/seen")" "$expected" "entries of results.yaml"
-# Each test that ran has its whole output as its log.
+# Each test that ran has its whole output as its log; TMT_TEST_DATA was the runner's alone.
+assert_eq "$(cat "$data/logs/grp_pass.test.txt")" "hello unset" "the log of grp/pass.test"
 assert_eq "$(cat "$data/logs/grp_fail.test.txt")" "broken" "the log of grp/fail.test"
 grep -A8 -F 'name: "/grp/hang"' "$data/results.yaml" | grep -qF 'TIMEOUT: timed out after 1 s' \
     || fail "the timeout has no note"
