@@ -271,12 +271,22 @@ int run(int argc, char** argv) {
     return discovery::load_test_file(catalog->locate(plan[index]));
   });
 
+  // A report that could not be written is the runner failing at its job: status 1 unless the
+  // tests already say more.
+  const auto write_errors = reporters.write_errors();
+  for (const auto& error : write_errors) {
+    fmt::print(stderr, "ginsttest-runner: cannot write a report: {}\n", error);
+  }
+
   // Map the outcome to gdtr's exit codes (128+N after a signal).
   if (summary.interrupted_by) {
     return core::exit_code_for_signal(*summary.interrupted_by);
   }
-  return static_cast<int>(summary.failed > 0 ? core::ExitCode::tests_failed
-                                             : core::ExitCode::success);
+  if (summary.failed > 0) {
+    return static_cast<int>(core::ExitCode::tests_failed);
+  }
+  return static_cast<int>(write_errors.empty() ? core::ExitCode::success
+                                               : core::ExitCode::runner_error);
 }
 
 } // namespace

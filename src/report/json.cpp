@@ -21,14 +21,12 @@ util::Expected<std::unique_ptr<Json>> Json::open(const std::filesystem::path& pa
   if (!file) {
     return util::unexpected(file.error().what);
   }
-  return std::unique_ptr<Json>(new Json(std::move(*file)));
+  return std::unique_ptr<Json>(new Json(std::move(*file), path));
 }
 
 void Json::write_line(const std::string& line) {
   // One line per record, flushed at once: a run killed later keeps what was written.
-  std::fputs(line.c_str(), m_out.get());
-  std::fputc('\n', m_out.get());
-  std::fflush(m_out.get());
+  m_out.write(line + '\n');
 }
 
 void Json::test_finished(const core::TestSpec& spec, const core::TestResult& result) {

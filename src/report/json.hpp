@@ -20,11 +20,13 @@ public:
 
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void run_finished(const core::RunSummary& summary) override;
+  std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  explicit Json(FilePtr out) : m_out(std::move(out)) {}
+  Json(FilePtr out, const std::filesystem::path& path)
+      : m_out(std::move(out), "--json " + path.string()) {}
   void write_line(const std::string& line);
-  FilePtr m_out;
+  ReportOutput m_out;
 };
 
 } // namespace ginsttest::report

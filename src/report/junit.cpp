@@ -70,19 +70,18 @@ util::Expected<std::unique_ptr<Junit>> Junit::open(const std::filesystem::path& 
   if (!file) {
     return util::unexpected(file.error().what);
   }
-  return std::unique_ptr<Junit>(new Junit(std::move(*file)));
+  return std::unique_ptr<Junit>(new Junit(std::move(*file), path));
 }
 
 void Junit::write(const std::string& text) {
   // Written and flushed per test: a run killed later keeps every finished testsuite.
-  std::fputs(text.c_str(), m_out.get());
-  std::fflush(m_out.get());
+  m_out.write(text);
 }
 
 void Junit::run_started(const RunInfo& /*info*/) {
-  std::fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", m_out.get());
+  m_out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   m_started = std::chrono::steady_clock::now();
-  m_root_offset = std::ftell(m_out.get());
+  m_root_offset = std::ftell(m_out.file());
   write(root_tag(R"(name="ginsttest-runner")"));
 }
 
@@ -184,7 +183,7 @@ void Junit::test_not_run(const core::TestSpec& spec, int signo) {
 }
 
 void Junit::run_finished(const core::RunSummary& summary) {
-  std::fputs("</testsuites>\n", m_out.get());
+  write("</testsuites>\n");
   // The totals, written over the room left in the start tag. A file that cannot seek (a pipe)
   // keeps the tag as it was, which is valid too.
   const std::string name = summary.interrupted_by
@@ -194,12 +193,11 @@ void Junit::run_finished(const core::RunSummary& summary) {
   const std::string tag = root_tag(fmt::format(
       R"(name="{}" tests="{}" failures="{}" errors="{}" time="{}")", xml_text(name), m_cases,
       m_failures, m_errors, seconds_text(std::chrono::steady_clock::now() - m_started)));
-  if (m_root_offset >= 0 && tag.size() == root_tag_width &&
-      std::fseek(m_out.get(), m_root_offset, SEEK_SET) == 0) {
-    std::fputs(tag.c_str(), m_out.get());
-    std::fseek(m_out.get(), 0, SEEK_END);
+  if (m_root_offset >= 0 && tag.size() == root_tag_width && !m_out.error() &&
+      std::fseek(m_out.file(), m_root_offset, SEEK_SET) == 0) {
+    write(tag);
+    std::fseek(m_out.file(), 0, SEEK_END);
   }
-  std::fflush(m_out.get());
 }
 
 } // namespace ginsttest::report

@@ -24,12 +24,14 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
+  std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  explicit Junit(FilePtr out) : m_out(std::move(out)) {}
+  Junit(FilePtr out, const std::filesystem::path& path)
+      : m_out(std::move(out), "--junit " + path.string()) {}
   void write(const std::string& text);
 
-  FilePtr m_out;
+  ReportOutput m_out;
   long m_root_offset = -1; // where the <testsuites> tag starts, to give it the totals at the end
   std::size_t m_cases = 0;
   std::size_t m_failures = 0;

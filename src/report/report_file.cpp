@@ -25,6 +25,15 @@ util::Expected<FilePtr> open_report_file(const std::filesystem::path& path, std:
   return FilePtr{file};
 }
 
+void ReportOutput::write(std::string_view text) {
+  if (m_error) {
+    return;
+  }
+  if (std::fwrite(text.data(), 1, text.size(), m_file) != text.size() || std::fflush(m_file) != 0) {
+    m_error = fmt::format("{}: {}", m_what, util::errno_text(errno));
+  }
+}
+
 std::string utc_timestamp(std::chrono::system_clock::time_point when) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace ginsttest::report {
@@ -32,6 +33,8 @@ public:
   // running tests have finished, once for each test of the plan that never ran, in plan order.
   virtual void test_not_run(const core::TestSpec& /*spec*/, int /*signo*/) {}
   virtual void run_finished(const core::RunSummary& /*summary*/) {}
+  // Why the report is not whole (it could not be written), after the run.
+  virtual std::optional<std::string> write_error() const { return std::nullopt; }
 };
 
 // Sends every event to each of several reporters, in the order they were added.
@@ -69,6 +72,16 @@ public:
     for (auto& r : m_reporters) {
       r->run_finished(summary);
     }
+  }
+
+  std::vector<std::string> write_errors() const {
+    std::vector<std::string> errors;
+    for (const auto& r : m_reporters) {
+      if (auto error = r->write_error()) {
+        errors.push_back(std::move(*error));
+      }
+    }
+    return errors;
   }
 
 private:

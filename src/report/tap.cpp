@@ -7,23 +7,23 @@
 namespace ginsttest::report {
 
 void Tap::run_started(const RunInfo& info) {
-  std::fputs("TAP version 13\n", m_out);
+  print("TAP version 13\n");
   if (info.total == 0) {
-    std::fputs("1..0 # SKIP no tests selected\n", m_out);
+    print("1..0 # SKIP no tests selected\n");
   } else {
-    fmt::print(m_out, "1..{}\n", info.total);
+    print("1..{}\n", info.total);
   }
   if (info.seed) {
-    fmt::print(m_out, "# random order, seed {}\n", *info.seed);
+    print("# random order, seed {}\n", *info.seed);
   }
-  std::fflush(m_out);
+  send();
 }
 
 // The test's own points as a subtest: "# Subtest: NAME", then a document indented by 4 spaces,
 // before the point that closes it (TAP 14, "Subtests").
 void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& result) {
   // A comment: no escapes there, only one line.
-  fmt::print(m_out, "# Subtest: {}\n    1..{}\n", one_line(spec.name), result.subtests.size());
+  print("# Subtest: {}\n    1..{}\n", one_line(spec.name), result.subtests.size());
   std::size_t number = 0;
   for (const auto& subtest : result.subtests) {
     number++;
@@ -31,24 +31,24 @@ void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& res
     const auto reason = subtest.reason.empty() ? "" : " " + tap_escape(subtest.reason);
     switch (subtest.outcome) {
     case core::SubtestOutcome::pass:
-      fmt::print(m_out, "    ok {} - {}\n", number, description);
+      print("    ok {} - {}\n", number, description);
       break;
     case core::SubtestOutcome::fail:
-      fmt::print(m_out, "    not ok {} - {}\n", number, description);
+      print("    not ok {} - {}\n", number, description);
       break;
     case core::SubtestOutcome::skip:
-      fmt::print(m_out, "    ok {} - {} # SKIP{}\n", number, description, reason);
+      print("    ok {} - {} # SKIP{}\n", number, description, reason);
       break;
     case core::SubtestOutcome::todo:
-      fmt::print(m_out, "    not ok {} - {} # TODO{}\n", number, description, reason);
+      print("    not ok {} - {} # TODO{}\n", number, description, reason);
       break;
     case core::SubtestOutcome::todo_passed:
-      fmt::print(m_out, "    ok {} - {} # TODO{}\n", number, description, reason);
+      print("    ok {} - {} # TODO{}\n", number, description, reason);
       break;
     }
   }
   if (result.subtests_not_kept > 0) {
-    fmt::print(m_out, "    # {} more test points were not kept\n", result.subtests_not_kept);
+    print("    # {} more test points were not kept\n", result.subtests_not_kept);
   }
 }
 
@@ -60,38 +60,39 @@ void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& resu
   const auto name = tap_escape(spec.name);
   if (result.outcome == core::Outcome::skip) {
     const auto reason = result.reason.empty() ? "" : " " + tap_escape(result.reason);
-    fmt::print(m_out, "ok {} - {} # SKIP{}\n", m_number, name, reason);
+    print("ok {} - {} # SKIP{}\n", m_number, name, reason);
   } else if (!core::is_failure(result.outcome)) {
-    fmt::print(m_out, "ok {} - {}\n", m_number, name);
+    print("ok {} - {}\n", m_number, name);
   } else {
-    fmt::print(m_out, "not ok {} - {}\n", m_number, name);
-    fmt::print(m_out, "  ---\n  outcome: {}\n  reason: {}\n", core::label(result.outcome),
-               yaml_string(result.reason));
+    print("not ok {} - {}\n", m_number, name);
+    print("  ---\n  outcome: {}\n  reason: {}\n", core::label(result.outcome),
+          yaml_string(result.reason));
     if (result.exit_status) {
-      fmt::print(m_out, "  exit_status: {}\n", *result.exit_status);
+      print("  exit_status: {}\n", *result.exit_status);
     }
     if (result.signal) {
-      fmt::print(m_out, "  signal: {}\n", core::signal_name(*result.signal));
+      print("  signal: {}\n", core::signal_name(*result.signal));
     }
-    fmt::print(m_out, "  duration_ms: {}\n  ...\n",
-               std::chrono::duration_cast<std::chrono::milliseconds>(result.duration).count());
+    print("  duration_ms: {}\n  ...\n",
+          std::chrono::duration_cast<std::chrono::milliseconds>(result.duration).count());
   }
-  std::fflush(m_out);
+  send();
 }
 
 void Tap::test_not_run(const core::TestSpec& spec, int signo) {
   m_number++;
-  fmt::print(m_out, "ok {} - {} # SKIP not run: interrupted by {}\n", m_number,
-             tap_escape(spec.name), core::signal_name(signo));
+  print("ok {} - {} # SKIP not run: interrupted by {}\n", m_number, tap_escape(spec.name),
+        core::signal_name(signo));
+  send();
 }
 
 void Tap::run_finished(const core::RunSummary& summary) {
   // Every point is written, so the plan holds; the run still stopped early, and TAP says it this
   // way.
   if (summary.interrupted_by) {
-    fmt::print(m_out, "Bail out! interrupted by {}\n", core::signal_name(*summary.interrupted_by));
+    print("Bail out! interrupted by {}\n", core::signal_name(*summary.interrupted_by));
   }
-  std::fflush(m_out);
+  send();
 }
 
 } // namespace ginsttest::report

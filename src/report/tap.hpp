@@ -7,7 +7,13 @@
 // indented subtests. So prove and TAP 14 harnesses read the same stream.
 #pragma once
 
+#include "report/report_file.hpp"
 #include "report/reporter.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <string>
 
 #include <cstdio>
 
@@ -15,16 +21,26 @@ namespace ginsttest::report {
 
 class Tap final : public Reporter {
 public:
-  explicit Tap(std::FILE* out) : m_out(out) {}
+  explicit Tap(std::FILE* out) : m_out(out, "--tap: standard output") {}
 
   void run_started(const RunInfo& info) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
+  std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
   void write_subtests(const core::TestSpec& spec, const core::TestResult& result);
-  std::FILE* m_out;
+  template <typename... Args> void print(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(m_pending), format, std::forward<Args>(args)...);
+  }
+  // Writes what print() gathered: one write per event, not one per line.
+  void send() {
+    m_out.write(m_pending);
+    m_pending.clear();
+  }
+  std::string m_pending;
+  ReportOutput m_out;
   std::size_t m_number = 0;
 };
 

@@ -78,8 +78,7 @@ util::Expected<std::unique_ptr<Tmt>> Tmt::open(const std::filesystem::path& data
 }
 
 void Tmt::write(const std::string& text) {
-  std::fputs(text.c_str(), m_out.get());
-  std::fflush(m_out.get());
+  m_out.write(text);
 }
 
 void Tmt::run_started(const RunInfo& /*info*/) {

@@ -25,13 +25,14 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
   void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
+  std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  Tmt(FilePtr out, std::filesystem::path data_dir)
-      : m_out(std::move(out)), m_data_dir(std::move(data_dir)) {}
+  Tmt(FilePtr out, const std::filesystem::path& data_dir)
+      : m_out(std::move(out), (data_dir / "results.yaml").string()), m_data_dir(data_dir) {}
   void write(const std::string& text);
 
-  FilePtr m_out;
+  ReportOutput m_out;
   std::filesystem::path m_data_dir;
   std::chrono::system_clock::time_point m_started;
 };

@@ -103,7 +103,19 @@ skipped = suites["grp/c-never.test"].find("testcase/skipped")
 assert skipped.get("message") == "not run: interrupted by SIGINT", skipped.attrib
 PY
 
-# A file that cannot be written: status 1, before anything runs.
+# A report that cannot be written (a full disk, stdout closed): the run goes on, the other
+# reports are whole, and the runner says so and exits 1.
+rm -f "$TREE"/installed-tests/grp/b-blocking.test
+TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" --junit=/dev/full >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
+assert_eq "$RC" 1 "exit status when the JUnit file cannot be written"
+assert_contains "$ERR" "ginsttest-runner: cannot write a report: --junit /dev/full: No space left on device"
+assert_contains "$OUT" "SUMMARY: total=2; passed=2;"
+TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" --tap --junit="$xml" >/dev/full 2>"$ERR" </dev/null && RC=0 || RC=$?
+assert_eq "$RC" 1 "exit status when the TAP stream cannot be written"
+assert_contains "$ERR" "cannot write a report: --tap: standard output: No space left on device"
+validate "$xml"
+
+# A file that cannot be created: status 1, before anything runs.
 assert_exit 1 gtr -d "$TREE" --junit="$SCRATCH/no/such/dir/r.xml"
 assert_contains "$ERR" "--junit $SCRATCH/no/such/dir/r.xml: No such file or directory"
 assert_not_contains "$OUT" "Running test"
