@@ -54,6 +54,12 @@ void Json::test_finished(const core::TestSpec& spec, const core::TestResult& res
       notes));
 }
 
+void Json::test_not_run(const core::TestSpec& spec, int signo) {
+  write_line(fmt::format(R"({{"record":"not-run","name":{},"file":{},"reason":{}}})",
+                         json_string(spec.name), json_string(spec.file.string()),
+                         json_string("interrupted by " + core::signal_name(signo))));
+}
+
 void Json::run_finished(const core::RunSummary& summary) {
   write_line(fmt::format(
       R"({{"record":"summary","complete":{},"interrupted_by":{},"total":{},"passed":{},)"

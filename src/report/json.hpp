@@ -19,6 +19,7 @@ public:
   static util::Expected<std::unique_ptr<Json>> open(const std::filesystem::path& path);
 
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
   std::optional<std::string> write_error() const override { return m_out.error(); }
 

@@ -49,6 +49,7 @@ rm -f "$TREE"/installed-tests/grp/*.test
 mkfifo "$SCRATCH/started.fifo"
 make_test grp/a-quick.test session true
 make_test grp/b-blocking.test session "sh -c 'echo up > $SCRATCH/started.fifo; exec sleep 1000'"
+make_test grp/c-never.test session true
 TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" --order=name --json="$json" \
     >"$OUT" 2>"$ERR" </dev/null &
 runner=$!
@@ -64,6 +65,8 @@ assert summary["interrupted_by"] == "SIGINT", summary
 outcomes = {r["name"]: r["outcome"] for r in records if r["record"] == "test"}
 assert outcomes["grp/a-quick.test"] == "pass", outcomes
 assert outcomes.get("grp/b-blocking.test") == "interrupted", outcomes
+not_run = [(r["name"], r["reason"]) for r in records if r["record"] == "not-run"]
+assert not_run == [("grp/c-never.test", "interrupted by SIGINT")], not_run
 PY
 
 # A file that cannot be written: status 1, before anything runs.
