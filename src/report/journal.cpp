@@ -54,7 +54,13 @@ public:
   Fields(std::string_view message_id, int priority, std::string_view message) {
     add("MESSAGE_ID", message_id);
     add_number("PRIORITY", priority);
-    add("MESSAGE", capped(message, max_message));
+    // MESSAGE is read by people: a control character would make journalctl show "[blob data]".
+    std::string text = capped(message, max_message);
+    std::replace_if(
+        text.begin(), text.end(),
+        [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f; },
+        '?');
+    add("MESSAGE", text);
   }
 
   Fields& add(std::string_view name, std::string_view value) {
@@ -192,6 +198,12 @@ void Journal::maybe_send_status() {
 }
 
 void Journal::run_started(const RunInfo& info) {
+  // libsystemd drops messages without an error when journald is not running: say it once.
+  if (::access("/run/systemd/journal/socket", F_OK) != 0) {
+    fmt::print(stderr,
+               "ginsttest-runner: warning: no journal (/run/systemd/journal/socket is missing); "
+               "the run's journal messages are lost\n");
+  }
   m_total = info.total;
   m_run_start = m_last_status = std::chrono::steady_clock::now();
   const std::string order =

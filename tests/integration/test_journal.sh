@@ -263,5 +263,13 @@ assert_eq "$RC" 2 "exit status when the journal refuses messages"
 assert_eq "$(grep -c 'cannot write to the journal' "$ERR")" 1 "journal warnings"
 assert_line "$OUT" "PASS: grp/pass.test"
 assert_line "$OUT" "FAIL: grp/fail.test (exited with status 3)"
+
+# No journal at all (libsystemd then drops messages without an error): one warning says so.
+rm -f /run/systemd/journal/socket
+run_runner -d "$TREE" --journal=yes
+assert_eq "$RC" 2 "exit status without a journal"
+assert_eq "$(grep -c 'warning: no journal (/run/systemd/journal/socket is missing)' "$ERR")" 1 \
+    "the warning without a journal"
+assert_line "$OUT" "PASS: grp/pass.test"
 assert_tmp_clean
 echo ok
