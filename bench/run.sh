@@ -218,6 +218,16 @@ hf --runs "$RUNS" --export-json "$j5" \
 t_bare=$(mean "$j5" 0); t_session=$(mean "$j5" 1)
 t_bare1=$(mean "$j5" 2); t_session1=$(mean "$j5" 3)
 
+# --- 6. The reports: every file report at once, and tmt's results with a log per test -------
+j6=$work/reports.json
+mkdir -p "$work/tmt"
+log "the reports' cost, $N_RUN tests"
+hf --runs "$RUNS" --export-json "$j6" \
+    -n "no report"                 "$ours -d $work/run -p 1 ${ours_args[*]}" \
+    -n "--tap --junit --json"      "$ours -d $work/run -p 1 ${ours_args[*]} --tap --junit=$work/r.xml --json=$work/r.jsonl" \
+    -n "tmt results + a log each"  "env TMT_TEST_DATA=$work/tmt $ours -d $work/run -p 1 ${ours_args[*]}"
+t_noreport=$(mean "$j6" 0); t_reports=$(mean "$j6" 1); t_tmt=$(mean "$j6" 2)
+
 na=n/a
 row() { printf '  %-34s %12s %12s\n' "$@"; }
 goal_row() { printf '  %-34s %10s   %-10s %s\n' "$@"; }
@@ -258,6 +268,11 @@ echo "The session (as $(id -un); ms):"
 row "" "ms/test" "1 test, ms"
 row "bare (--display=none --bus=none)" "$(ms_per_test "$t_bare" "$N_RUN")" "$(calc "$t_bare1 * 1000")"
 row "with the session (default)" "$(ms_per_test "$t_session" "$N_RUN")" "$(calc "$t_session1 * 1000")"
+echo
+echo "The reports (one hyperfine set; ms per test, and the ratio to no report):"
+row "no report" "$(ms_per_test "$t_noreport" "$N_RUN")" "1.000"
+row "--tap --junit --json" "$(ms_per_test "$t_reports" "$N_RUN")" "$(calc "$t_reports / $t_noreport")"
+row "tmt results + a log each" "$(ms_per_test "$t_tmt" "$N_RUN")" "$(calc "$t_tmt / $t_noreport")"
 echo
 echo "Peak RSS while running (KiB):"
 row "" "$N_SMALL tests" "$N_LARGE tests"
