@@ -224,7 +224,7 @@ mkdir -p "$work/tmt"
 log "the reports' cost, $N_RUN tests"
 hf --runs "$RUNS" --export-json "$j6" \
     -n "no report"                 "$ours -d $work/run -p 1 ${ours_args[*]}" \
-    -n "--tap --junit --json"      "$ours -d $work/run -p 1 ${ours_args[*]} --tap --junit=$work/r.xml --json=$work/r.jsonl" \
+    -n "tap, junit and json"      "$ours -d $work/run -p 1 ${ours_args[*]} --tap --junit=$work/r.xml --json=$work/r.jsonl" \
     -n "tmt results + a log each"  "env TMT_TEST_DATA=$work/tmt $ours -d $work/run -p 1 ${ours_args[*]}"
 t_noreport=$(mean "$j6" 0); t_reports=$(mean "$j6" 1); t_tmt=$(mean "$j6" 2)
 
@@ -271,7 +271,7 @@ row "with the session (default)" "$(ms_per_test "$t_session" "$N_RUN")" "$(calc 
 echo
 echo "The reports (one hyperfine set; ms per test, and the ratio to no report):"
 row "no report" "$(ms_per_test "$t_noreport" "$N_RUN")" "1.000"
-row "--tap --junit --json" "$(ms_per_test "$t_reports" "$N_RUN")" "$(calc "$t_reports / $t_noreport")"
+row "tap, junit and json" "$(ms_per_test "$t_reports" "$N_RUN")" "$(calc "$t_reports / $t_noreport")"
 row "tmt results + a log each" "$(ms_per_test "$t_tmt" "$N_RUN")" "$(calc "$t_tmt / $t_noreport")"
 echo
 echo "Peak RSS while running (KiB):"
