@@ -68,7 +68,12 @@ bool is_utf8(std::string_view text) {
   return valid;
 }
 
-std::string json_string(std::string_view text) {
+namespace {
+
+// A double-quoted string in the syntax JSON and YAML share: '"' and '\' escaped, line feeds and
+// tabs as \n and \t, U+FFFD for each byte that is not UTF-8, and `escape(code, out)` for every
+// other character: it appends an escape and returns true, or returns false to keep it as is.
+template <typename Escape> std::string quoted(std::string_view text, Escape escape) {
   std::string out = "\"";
   out.reserve(text.size() + 2);
   for_each_character(text, [&](char32_t code, std::string_view bytes) {
@@ -81,9 +86,7 @@ std::string json_string(std::string_view text) {
       out += "\\n";
     } else if (code == '\t') {
       out += "\\t";
-    } else if (code < 0x20 || code == 0x7f) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(code));
-    } else {
+    } else if (!escape(code, out)) {
       out += bytes;
     }
   });
@@ -91,31 +94,32 @@ std::string json_string(std::string_view text) {
   return out;
 }
 
+} // namespace
+
+std::string json_string(std::string_view text) {
+  return quoted(text, [](char32_t code, std::string& out) {
+    if (code < 0x20 || code == 0x7f) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(code));
+      return true;
+    }
+    return false;
+  });
+}
+
 std::string yaml_string(std::string_view text) {
-  std::string out = "\"";
-  out.reserve(text.size() + 2);
-  for_each_character(text, [&](char32_t code, std::string_view bytes) {
-    if (code == invalid) {
-      out += replacement;
-    } else if (code == '"' || code == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(code));
-    } else if (code == '\n') {
-      out += "\\n";
-    } else if (code == '\t') {
-      out += "\\t";
-    } else if (code < 0x20 || code == 0x7f || (code >= 0x80 && code <= 0x9f)) {
+  return quoted(text, [](char32_t code, std::string& out) {
+    if (code < 0x20 || code == 0x7f || (code >= 0x80 && code <= 0x9f)) {
       // \xNN rather than \u00NN: Perl's YAML reader (TAP::Parser) knows only the former.
       out += fmt::format("\\x{:02x}", static_cast<unsigned>(code));
-    } else if (code == 0x2028 || code == 0x2029 || code == 0xfffe || code == 0xffff) {
+      return true;
+    }
+    if (code == 0x2028 || code == 0x2029 || code == 0xfffe || code == 0xffff) {
       // U+2028 and U+2029 are line breaks to YAML 1.1 even inside quotes.
       out += fmt::format("\\u{:04x}", static_cast<unsigned>(code));
-    } else {
-      out += bytes;
+      return true;
     }
+    return false;
   });
-  out.push_back('"');
-  return out;
 }
 
 std::string xml_text(std::string_view text) {
