@@ -152,6 +152,23 @@ wait_fifo() {
     timeout 30 head -n 1 "$1" >/dev/null || fail "no test wrote to $(basename "$1") within 30 s"
 }
 
+# interrupted_run ARGS...: adds grp/a-quick (passes), grp/b-blocking (runs until stopped) and
+# grp/c-never to the tree, runs the runner in name order with ARGS, and sends it SIGINT while
+# grp/b-blocking runs. Its output goes to $OUT and $ERR, its exit status to $RC.
+interrupted_run() {
+    local runner
+    mkfifo "$SCRATCH/started.fifo"
+    make_test grp/a-quick.test session true
+    make_test grp/b-blocking.test session "sh -c 'echo up > $SCRATCH/started.fifo; exec sleep 1000'"
+    make_test grp/c-never.test session true
+    TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" --order=name "$@" \
+        >"$OUT" 2>"$ERR" </dev/null &
+    runner=$!
+    wait_fifo "$SCRATCH/started.fifo"
+    stop_runner "$runner" INT
+    rm -f "$SCRATCH/started.fifo"
+}
+
 # stop_runner PID SIGNAL: send SIGNAL to a runner started in the background and wait for it;
 # its exit status goes to RC. One still there after 30 s is killed (and fails the check of RC).
 # (tail returns when the process exits; a watchdog job would outlive us and hold the pipes.)

@@ -46,15 +46,7 @@ PY
 
 # Interrupted: the finished tests' lines, then a summary that says the run is incomplete.
 rm -f "$TREE"/installed-tests/grp/*.test
-mkfifo "$SCRATCH/started.fifo"
-make_test grp/a-quick.test session true
-make_test grp/b-blocking.test session "sh -c 'echo up > $SCRATCH/started.fifo; exec sleep 1000'"
-make_test grp/c-never.test session true
-TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" --order=name --json="$json" \
-    >"$OUT" 2>"$ERR" </dev/null &
-runner=$!
-wait_fifo "$SCRATCH/started.fifo"
-stop_runner "$runner" INT
+interrupted_run --json="$json"
 assert_eq "$RC" 130 "exit status after SIGINT"
 python3 - "$json" <<'PY' || fail "the JSON lines of the interrupted run are wrong"
 import json, sys

@@ -81,15 +81,7 @@ PY
 # Interrupted: the file is still closed and valid; the root says the run is incomplete and
 # the tests that never ran are there as skipped.
 rm -f "$TREE"/installed-tests/grp/*.test
-mkfifo "$SCRATCH/started.fifo"
-make_test grp/a-quick.test session true
-make_test grp/b-blocking.test session "sh -c 'echo up > $SCRATCH/started.fifo; exec sleep 1000'"
-make_test grp/c-never.test session true
-TMPDIR=$RUN_TMP env --default-signal=INT "$RUNNER" -d "$TREE" --order=name --junit="$xml" \
-    >"$OUT" 2>"$ERR" </dev/null &
-runner=$!
-wait_fifo "$SCRATCH/started.fifo"
-stop_runner "$runner" INT
+interrupted_run --junit="$xml"
 assert_eq "$RC" 130 "exit status after SIGINT"
 validate "$xml"
 python3 - "$xml" <<'PY' || fail "the JUnit file of the interrupted run is wrong"

@@ -62,16 +62,8 @@ grep -qF -- '- "../logs/grp_pass.test.txt"' "$data/results.yaml" || fail "the lo
 
 # Interrupted: valid, the never-run tests pending, the run an error.
 rm -f "$TREE"/installed-tests/grp/*.test
-mkfifo "$SCRATCH/started.fifo"
-make_test grp/a-quick.test session true
-make_test grp/b-blocking.test session "sh -c 'echo up > $SCRATCH/started.fifo; exec sleep 1000'"
-make_test grp/c-never.test session true
 rm -rf "$data" && mkdir "$data"
-TMPDIR=$RUN_TMP TMT_TEST_DATA=$data env --default-signal=INT "$RUNNER" -d "$TREE" --order=name \
-    >"$OUT" 2>"$ERR" </dev/null &
-runner=$!
-wait_fifo "$SCRATCH/started.fifo"
-stop_runner "$runner" INT
+TMT_TEST_DATA=$data interrupted_run
 assert_eq "$RC" 130 "exit status after SIGINT"
 check_results "$data" >"$SCRATCH/seen" || fail "results.yaml of the interrupted run is not valid"
 assert_eq "$(paste -sd '|' "$SCRATCH/seen")" \
