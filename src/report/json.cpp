@@ -21,7 +21,7 @@ util::Expected<std::unique_ptr<Json>> Json::open(const std::filesystem::path& pa
   if (!file) {
     return util::unexpected(file.error().what);
   }
-  return std::unique_ptr<Json>(new Json(std::move(*file), path));
+  return std::unique_ptr<Json>(new Json(std::move(*file)));
 }
 
 void Json::write_line(const std::string& line) {

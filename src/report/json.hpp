@@ -24,8 +24,7 @@ public:
   std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  Json(FilePtr out, const std::filesystem::path& path)
-      : m_out(std::move(out), "--json " + path.string()) {}
+  explicit Json(ReportOutput out) : m_out(std::move(out)) {}
   void write_line(const std::string& line);
   ReportOutput m_out;
 };

@@ -70,19 +70,14 @@ util::Expected<std::unique_ptr<Junit>> Junit::open(const std::filesystem::path& 
   if (!file) {
     return util::unexpected(file.error().what);
   }
-  return std::unique_ptr<Junit>(new Junit(std::move(*file), path));
-}
-
-void Junit::write(const std::string& text) {
-  // Written and flushed per test: a run killed later keeps every finished testsuite.
-  m_out.write(text);
+  return std::unique_ptr<Junit>(new Junit(std::move(*file)));
 }
 
 void Junit::run_started(const RunInfo& /*info*/) {
   m_out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
   m_started = std::chrono::steady_clock::now();
   m_root_offset = std::ftell(m_out.file());
-  write(root_tag(R"(name="ginsttest-runner")"));
+  m_out.write(root_tag(R"(name="ginsttest-runner")"));
 }
 
 void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
@@ -164,26 +159,26 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
   m_cases += tests;
   m_failures += failures;
   m_errors += errors;
-  write(fmt::format(R"(  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}")"
-                    R"( time="{}" timestamp="{}" file="{}">)"
-                    "\n    <properties>\n{}    </properties>\n{}  </testsuite>\n",
-                    xml_text(spec.name), tests, failures, errors, skipped,
-                    seconds_text(result.duration), utc_timestamp(result.started),
-                    xml_text(spec.file.string()), properties, cases));
+  m_out.write(fmt::format(
+      R"(  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}")"
+      R"( time="{}" timestamp="{}" file="{}">)"
+      "\n    <properties>\n{}    </properties>\n{}  </testsuite>\n",
+      xml_text(spec.name), tests, failures, errors, skipped, seconds_text(result.duration),
+      utc_timestamp(result.started), xml_text(spec.file.string()), properties, cases));
 }
 
 void Junit::test_not_run(const core::TestSpec& spec, int signo) {
   m_cases++;
   const std::string reason = "not run: interrupted by " + core::signal_name(signo);
-  write(fmt::format(R"(  <testsuite name="{}" tests="1" failures="0" errors="0" skipped="1">)"
-                    "\n{}  </testsuite>\n",
-                    xml_text(spec.name),
-                    testcase(spec.name, junit_classname(spec.name), {},
-                             element("skipped", "not-run", reason), {})));
+  m_out.write(fmt::format(R"(  <testsuite name="{}" tests="1" failures="0" errors="0" skipped="1">)"
+                          "\n{}  </testsuite>\n",
+                          xml_text(spec.name),
+                          testcase(spec.name, junit_classname(spec.name), {},
+                                   element("skipped", "not-run", reason), {})));
 }
 
 void Junit::run_finished(const core::RunSummary& summary) {
-  write("</testsuites>\n");
+  m_out.write("</testsuites>\n");
   // The totals, written over the room left in the start tag. A file that cannot seek (a pipe)
   // keeps the tag as it was, which is valid too.
   const std::string name = summary.interrupted_by
@@ -195,7 +190,7 @@ void Junit::run_finished(const core::RunSummary& summary) {
       m_failures, m_errors, seconds_text(std::chrono::steady_clock::now() - m_started)));
   if (m_root_offset >= 0 && tag.size() == root_tag_width && !m_out.error() &&
       std::fseek(m_out.file(), m_root_offset, SEEK_SET) == 0) {
-    write(tag);
+    m_out.write(tag);
     std::fseek(m_out.file(), 0, SEEK_END);
   }
 }

@@ -27,9 +27,7 @@ public:
   std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  Junit(FilePtr out, const std::filesystem::path& path)
-      : m_out(std::move(out), "--junit " + path.string()) {}
-  void write(const std::string& text);
+  explicit Junit(ReportOutput out) : m_out(std::move(out)) {}
 
   ReportOutput m_out;
   long m_root_offset = -1; // where the <testsuites> tag starts, to give it the totals at the end

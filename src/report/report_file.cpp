@@ -12,7 +12,9 @@
 
 namespace ginsttest::report {
 
-util::Expected<FilePtr> open_report_file(const std::filesystem::path& path, std::string_view what) {
+util::Expected<ReportOutput> open_report_file(const std::filesystem::path& path,
+                                              std::string_view what) {
+  std::string label = fmt::format("{} {}", what, path.string());
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   std::FILE* file = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
   if (!file) {
@@ -20,9 +22,9 @@ util::Expected<FilePtr> open_report_file(const std::filesystem::path& path, std:
     if (fd >= 0) {
       ::close(fd);
     }
-    return util::unexpected(fmt::format("{} {}: {}", what, path.string(), util::errno_text(err)));
+    return util::unexpected(fmt::format("{}: {}", label, util::errno_text(err)));
   }
-  return FilePtr{file};
+  return ReportOutput{FilePtr{file}, std::move(label)};
 }
 
 void ReportOutput::write(std::string_view text) {

@@ -40,9 +40,10 @@ private:
   std::optional<std::string> m_error;
 };
 
-// Creates or truncates `path` for writing (close-on-exec, so tests never inherit it). The error
-// names `what` ("--junit") and the file.
-util::Expected<FilePtr> open_report_file(const std::filesystem::path& path, std::string_view what);
+// Creates or truncates `path` for writing (close-on-exec, so tests never inherit it). Its errors,
+// and the error of opening it, name `what` ("--junit") and the file.
+util::Expected<ReportOutput> open_report_file(const std::filesystem::path& path,
+                                              std::string_view what);
 
 // UTC to the millisecond, ISO 8601: "2026-11-22T09:01:22.123Z".
 std::string utc_timestamp(std::chrono::system_clock::time_point when);

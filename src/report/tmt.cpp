@@ -77,10 +77,6 @@ util::Expected<std::unique_ptr<Tmt>> Tmt::open(const std::filesystem::path& data
   return std::unique_ptr<Tmt>(new Tmt(std::move(*file), data_dir));
 }
 
-void Tmt::write(const std::string& text) {
-  m_out.write(text);
-}
-
 void Tmt::run_started(const RunInfo& /*info*/) {
   m_started = std::chrono::system_clock::now();
 }
@@ -138,12 +134,13 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
       }
     }
   }
-  write(entry);
+  m_out.write(entry);
 }
 
 void Tmt::test_not_run(const core::TestSpec& spec, int signo) {
-  write(fmt::format("- name: {}\n  result: pending\n  note:\n{}", yaml_string(tmt_name(spec.name)),
-                    list("  ", {"not run: interrupted by " + core::signal_name(signo)})));
+  m_out.write(fmt::format("- name: {}\n  result: pending\n  note:\n{}",
+                          yaml_string(tmt_name(spec.name)),
+                          list("  ", {"not run: interrupted by " + core::signal_name(signo)})));
 }
 
 void Tmt::run_finished(const core::RunSummary& summary) {
@@ -155,10 +152,10 @@ void Tmt::run_finished(const core::RunSummary& summary) {
     notes.push_back("incomplete: interrupted by " + core::signal_name(*summary.interrupted_by));
   }
   const auto now = std::chrono::system_clock::now();
-  write(fmt::format("- name: /\n  result: {}\n  note:\n{}  start-time: \"{}\"\n"
-                    "  end-time: \"{}\"\n  duration: \"{}\"\n",
-                    result, list("  ", notes), utc_timestamp(m_started), utc_timestamp(now),
-                    tmt_duration(now - m_started)));
+  m_out.write(fmt::format("- name: /\n  result: {}\n  note:\n{}  start-time: \"{}\"\n"
+                          "  end-time: \"{}\"\n  duration: \"{}\"\n",
+                          result, list("  ", notes), utc_timestamp(m_started), utc_timestamp(now),
+                          tmt_duration(now - m_started)));
 }
 
 } // namespace ginsttest::report

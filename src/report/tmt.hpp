@@ -28,9 +28,8 @@ public:
   std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  Tmt(FilePtr out, const std::filesystem::path& data_dir)
-      : m_out(std::move(out), (data_dir / "results.yaml").string()), m_data_dir(data_dir) {}
-  void write(const std::string& text);
+  Tmt(ReportOutput out, std::filesystem::path data_dir)
+      : m_out(std::move(out)), m_data_dir(std::move(data_dir)) {}
 
   ReportOutput m_out;
   std::filesystem::path m_data_dir;
