@@ -74,7 +74,9 @@ util::Expected<std::unique_ptr<Tmt>> Tmt::open(const std::filesystem::path& data
   if (!file) {
     return util::unexpected(file.error().what);
   }
-  return std::unique_ptr<Tmt>(new Tmt(std::move(*file), data_dir));
+  // Made absolute once: log paths are given relative to it.
+  std::error_code ec;
+  return std::unique_ptr<Tmt>(new Tmt(std::move(*file), std::filesystem::absolute(data_dir, ec)));
 }
 
 void Tmt::run_started(const RunInfo& /*info*/) {
@@ -102,8 +104,8 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
   // YAML can spell (a name that is not UTF-8 cannot be).
   std::error_code ec;
   if (result.log_file && std::filesystem::exists(*result.log_file, ec)) {
-    const auto relative = std::filesystem::absolute(*result.log_file, ec)
-                              .lexically_relative(std::filesystem::absolute(m_data_dir, ec));
+    const auto relative =
+        std::filesystem::absolute(*result.log_file, ec).lexically_relative(m_data_dir);
     if (is_utf8(relative.string())) {
       entry += "  log:\n" + list("  ", {relative.string()});
     } else {

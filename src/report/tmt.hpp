@@ -32,7 +32,7 @@ private:
       : m_out(std::move(out)), m_data_dir(std::move(data_dir)) {}
 
   ReportOutput m_out;
-  std::filesystem::path m_data_dir;
+  std::filesystem::path m_data_dir; // absolute
   std::chrono::system_clock::time_point m_started;
 };
 
