@@ -36,7 +36,10 @@ struct ProcessRunner::Running {
   const core::TestSpec* spec = nullptr;
   util::TempDir dir;
   std::optional<std::filesystem::path> report_output; // hidden output file in the report dir
-  util::Fd output;                                    // read end of stdout+stderr
+  // Read ends of the test's stdout and stderr: both go to the capture as they arrive, only
+  // stdout to the TAP parser, so a warning on stderr cannot cut a TAP line.
+  util::Fd out;
+  util::Fd err;
   OutputCapture capture;
   std::optional<process::Tree> tree;
   std::unique_ptr<session::Servers> servers; // its own display and bus, if it has them
@@ -55,34 +58,34 @@ struct ProcessRunner::Running {
 
   explicit Running(std::size_t tail_bytes) : capture(tail_bytes) {}
 
-  void consume(std::string_view data) {
+  util::Fd& pipe(Stream stream) { return stream == Stream::out ? out : err; }
+
+  void consume(std::string_view data, Stream from) {
     capture.append(data);
-    if (parser) {
+    if (parser && from == Stream::out) {
       parser->feed(data);
     }
   }
 };
 
-// Reads the test's output available now; returns false at end of file.
-bool ProcessRunner::drain(Running& test) {
-  util::Fd& fd = test.output;
+// Reads what the test has written to `stream` so far; closes its pipe at end of file.
+void ProcessRunner::drain(Running& test, Stream stream) {
+  util::Fd& fd = test.pipe(stream);
   char buf[65536];
   while (fd) {
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n > 0) {
-      test.consume(std::string_view{buf, static_cast<std::size_t>(n)});
+      test.consume(std::string_view{buf, static_cast<std::size_t>(n)}, stream);
       continue;
     }
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      return true;
+      return;
     }
     fd.reset();
-    return false;
   }
-  return false;
 }
 
 namespace {
@@ -176,8 +179,10 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     }
   }
 
-  util::Pipe pipe;
-  if (!util::make_pipe(pipe, util::ReadEnd::nonblocking)) {
+  util::Pipe out_pipe;
+  util::Pipe err_pipe;
+  if (!util::make_pipe(out_pipe, util::ReadEnd::nonblocking) ||
+      !util::make_pipe(err_pipe, util::ReadEnd::nonblocking)) {
     return fail_to_start(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
 
@@ -206,7 +211,8 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   request.program =
       process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
   request.cwd = work_dir;
-  request.output_fd = pipe.write.get();
+  request.output_fd = out_pipe.write.get();
+  request.error_fd = err_pipe.write.get();
   request.kill_grace = m_options.kill_grace;
   request.credentials = m_options.credentials;
   if (m_options.private_tmp) {
@@ -223,8 +229,11 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   if (!tree) {
     return fail_to_start(tree.error().what);
   }
-  pipe.write.reset(); // only the test holds the write end now
-  test->output = std::move(pipe.read);
+  // Only the test holds the write ends now.
+  out_pipe.write.reset();
+  err_pipe.write.reset();
+  test->out = std::move(out_pipe.read);
+  test->err = std::move(err_pipe.read);
   test->tree.emplace(std::move(*tree));
   if (m_options.timeout.count() > 0) {
     test->deadline = test->started_mono + m_options.timeout;
@@ -268,13 +277,15 @@ std::vector<Finished> ProcessRunner::abort(int signo) {
 }
 
 int ProcessRunner::poll_once() {
-  // [0] signals, then per test its report pipe and, while open, its output pipe.
+  // [0] signals, then per test its report pipe and, while open, its stdout and stderr.
+  constexpr std::size_t per_test = 3;
   std::vector<pollfd> fds;
   fds.push_back(pollfd{m_signals.get(), POLLIN, 0});
   std::optional<Clock::time_point> next_deadline;
   for (auto& test : m_running) {
     fds.push_back(pollfd{test->tree->report_fd(), POLLIN, 0});
-    fds.push_back(pollfd{test->output ? test->output.get() : -1, POLLIN, 0});
+    fds.push_back(pollfd{test->out ? test->out.get() : -1, POLLIN, 0});
+    fds.push_back(pollfd{test->err ? test->err.get() : -1, POLLIN, 0});
     if (test->deadline && (!next_deadline || *test->deadline < *next_deadline)) {
       next_deadline = test->deadline;
     }
@@ -302,8 +313,12 @@ int ProcessRunner::poll_once() {
   }
 
   for (std::size_t i = 0; ready > 0 && i < m_running.size(); i++) {
-    if (fds[2 + 2 * i].revents != 0) {
-      drain(*m_running[i]);
+    Running& test = *m_running[i];
+    if (fds[2 + per_test * i].revents != 0) {
+      drain(test, Stream::out);
+    }
+    if (fds[3 + per_test * i].revents != 0) {
+      drain(test, Stream::err);
     }
   }
 
@@ -356,8 +371,10 @@ core::TestResult ProcessRunner::finish(Running& test) {
   result.duration = Clock::now() - test.started_mono;
   // Every process of the test is gone, so this reaches end of file unless something escaped
   // (then the output is cut here rather than waiting for it).
-  drain(test);
-  test.output.reset();
+  drain(test, Stream::out);
+  drain(test, Stream::err);
+  test.out.reset();
+  test.err.reset();
   test.servers.reset(); // the test's own display and bus, if any
 
   const process::TreeStatus status = test.tree ? test.tree->status() : process::TreeStatus{};

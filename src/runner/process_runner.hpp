@@ -53,7 +53,8 @@ private:
   // runner was asked to stop, else 0.
   int poll_once();
   void collect_finished();
-  static bool drain(Running& test);
+  enum class Stream { out, err };
+  static void drain(Running& test, Stream stream);
   core::TestResult finish(Running& test);
   // Moves a failed test's directory and output to the report directory.
   void keep_for_report(Running& test, core::TestResult& result);
