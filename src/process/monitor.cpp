@@ -217,12 +217,51 @@ int open_directory(int at, const char* path) noexcept {
   return fd;
 }
 
+// An entry opened without following a symlink at its last component (O_PATH), with its type
+// in `mode`, or -1.
+int open_entry(int at, const char* path, mode_t& mode) noexcept {
+  const int fd = ::openat(at, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  mode = st.st_mode;
+  return fd;
+}
+
+// Binds the entry `name` of the real /tmp (`tmp_fd`) onto its mount point in `dir_fd`: a
+// directory onto a directory, anything else onto an empty file. Returns 0 or an errno; an entry
+// gone from /tmp since the runner looked is no error.
+int bind_shared(int tmp_fd, int dir_fd, const char* name) noexcept {
+  mode_t source_mode = 0;
+  mode_t target_mode = 0;
+  const int source = open_entry(tmp_fd, name, source_mode);
+  if (source < 0) {
+    return 0;
+  }
+  const int target = open_entry(dir_fd, name, target_mode);
+  int err = 0;
+  if (target < 0) {
+    err = errno;
+  } else if (S_ISLNK(source_mode) || S_ISDIR(source_mode) != S_ISDIR(target_mode)) {
+    err = ENOTDIR; // it changed since the runner looked: not shared
+  } else if (::mount(FdPath{source}.text, FdPath{target}.text, nullptr, MS_BIND | MS_REC,
+                     nullptr) != 0) {
+    err = errno;
+  }
+  ::close(source);
+  if (target >= 0) {
+    ::close(target);
+  }
+  return err == ENOTDIR ? 0 : err;
+}
+
 // Gives this process (and so the test) a /tmp of its own, as systemd's PrivateTmp= does: a new
-// mount namespace in which `dir` is bind-mounted on /tmp. Each of `shared` (directories of the
-// real /tmp, such as the X server's sockets) is first bound into `dir`, so it stays visible.
-// `dir` belongs to the test user, who may be racing us: everything in it is reached through
-// descriptors opened without following symlinks, so no mount lands outside it. Returns 0 or
-// an errno.
+// mount namespace in which `dir` is bind-mounted on /tmp. Each of `shared` (entries of the real
+// /tmp, such as the X servers' sockets, whose mount points the runner made in `dir`) is first
+// bound onto its mount point, so it stays visible. Everything is reached through descriptors
+// opened without following symlinks, so no mount lands outside `dir`. Returns 0 or an errno.
 int make_private_tmp(const char* dir, char* const* shared) noexcept {
   if (::unshare(CLONE_NEWNS) != 0) {
     return errno;
@@ -236,20 +275,7 @@ int make_private_tmp(const char* dir, char* const* shared) noexcept {
   const int tmp_fd = open_directory(AT_FDCWD, "/tmp");
   int err = dir_fd < 0 || tmp_fd < 0 ? errno : 0;
   for (std::size_t i = 0; err == 0 && shared[i]; i++) {
-    const int source = open_directory(tmp_fd, shared[i]);
-    if (source < 0) {
-      continue; // not there (no X server was started): nothing to share
-    }
-    int target = -1;
-    if ((::mkdirat(dir_fd, shared[i], 0755) != 0 && errno != EEXIST) ||
-        (target = open_directory(dir_fd, shared[i])) < 0 ||
-        ::mount(FdPath{source}.text, FdPath{target}.text, nullptr, MS_BIND, nullptr) != 0) {
-      err = errno;
-    }
-    ::close(source);
-    if (target >= 0) {
-      ::close(target);
-    }
+    err = bind_shared(tmp_fd, dir_fd, shared[i]);
   }
   if (err == 0 && ::mount(FdPath{dir_fd}.text, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     err = errno;

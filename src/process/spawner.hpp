@@ -36,7 +36,9 @@ struct SpawnRequest {
   std::optional<Credentials> credentials;     // run as this user (needs root)
   // When set, the process tree gets a mount namespace of its own in which this directory is
   // bind-mounted on /tmp (needs root), as systemd's PrivateTmp= does. The entries of the real
-  // /tmp named in `shared_tmp_entries` (directories, such as ".X11-unix") stay visible in it.
+  // /tmp named in `shared_tmp_entries` (".X11-unix", a prefix installed in /tmp, a socket) are
+  // bound onto their mount points in it, which the caller made: a directory for a directory,
+  // an empty file for anything else.
   std::filesystem::path private_tmp;
   std::vector<std::string> shared_tmp_entries;
 };

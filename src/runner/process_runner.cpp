@@ -3,6 +3,8 @@
 #include "process/program.hpp"
 #include "process/tree.hpp"
 #include "runner/output_capture.hpp"
+#include "runner/test_dir.hpp"
+#include "session/shared_tmp.hpp"
 #include "tap/parser.hpp"
 #include "tap/verdict.hpp"
 #include "util/strings.hpp"
@@ -25,16 +27,13 @@ namespace ginsttest::runner {
 
 using Clock = std::chrono::steady_clock;
 
-// What tests with a private /tmp still see of the real one: the X servers' sockets.
-constexpr const char* shared_tmp_entries[] = {".X11-unix"};
-
 // At most this often per test, a Progress event.
 constexpr std::chrono::milliseconds progress_interval{200};
 
 struct ProcessRunner::Running {
   std::size_t id = 0;
   const core::TestSpec* spec = nullptr;
-  util::TempDir dir;
+  std::optional<TestDir> dir;
   std::optional<std::filesystem::path> report_output; // hidden output file in the report dir
   // Read ends of the test's stdout and stderr: both go to the capture as they arrive, only
   // stdout to the TAP parser, so a warning on stderr cannot cut a TAP line.
@@ -144,24 +143,46 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     m_done.push_back(Finished{id, finish(*test)});
   };
 
+  // The environment: the run's, GIO_USE_VFS as gdtr sets it (no gvfs modules, which need a
+  // user session of their own), a session-exclusive test's own servers, TestEnvironment.
+  auto overrides = std::vector<std::pair<std::string, std::string>>{{"GIO_USE_VFS", "local"}};
+  if (m_options.fresh_servers && spec.exclusive()) {
+    auto servers = m_options.fresh_servers->start_fresh_servers();
+    if (!servers) {
+      return fail_to_start(servers.error().what);
+    }
+    test->servers = std::move(*servers);
+    overrides.insert(overrides.end(), test->servers->overrides.begin(),
+                     test->servers->overrides.end());
+  }
+  overrides.insert(overrides.end(), spec.environment.begin(), spec.environment.end());
+  const auto env = util::merge_environment(m_options.base_env, overrides);
+  // Without PATH, the search path execvp and g_spawn use.
+  const auto search_path = util::lookup(env, "PATH");
+  test->program =
+      process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
+
   // Cut long names so that the directory name stays within NAME_MAX (255). It is made in the
   // report directory, to be kept by a rename, unless the test user might not reach it there
   // (with a private /tmp, the directory is mounted for the test by root).
   const auto short_name = squashed.substr(0, 200);
   const bool in_report_dir =
       m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
-  auto dir = in_report_dir
-                 ? util::TempDir::create(*m_options.report_directory, ".tmp-" + short_name)
-                 : util::TempDir::create(m_options.temp_base, "test-tmp-" + short_name);
+  TestDirOptions dir_options;
+  dir_options.base = in_report_dir ? *m_options.report_directory : m_options.temp_base;
+  dir_options.prefix = (in_report_dir ? ".tmp-" : "test-tmp-") + short_name;
+  if (const auto& user = m_options.credentials) {
+    dir_options.owner = util::Owner{user->uid, user->gid};
+  }
+  dir_options.private_tmp = m_options.private_tmp;
+  if (m_options.private_tmp) {
+    dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, test->program, env);
+  }
+  auto dir = TestDir::create(dir_options);
   if (!dir) {
     return fail_to_start(dir.error().what);
   }
   test->dir = std::move(*dir);
-  if (const auto& user = m_options.credentials;
-      user && ::chown(test->dir.path().c_str(), user->uid, user->gid) != 0) {
-    return fail_to_start(fmt::format("cannot give {} to uid {}: {}", test->dir.path().string(),
-                                     user->uid, util::errno_text(errno)));
-  }
 
   if (m_options.log_directory) {
     if (auto status = test->capture.add_file(*m_options.log_directory / (squashed + ".txt"));
@@ -172,8 +193,8 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   if (m_options.report_directory) {
     // In the report directory, which only the runner writes, whichever directory the test
     // was given.
-    test->report_output =
-        *m_options.report_directory / ("." + test->dir.path().filename().string() + ".output");
+    test->report_output = *m_options.report_directory /
+                          ("." + test->dir->made_in_base().filename().string() + ".output");
     if (auto status = test->capture.add_file(*test->report_output); !status) {
       return fail_to_start(fmt::format("cannot write the output: {}", status.error().what));
     }
@@ -186,40 +207,19 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     return fail_to_start(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
 
-  // With a private /tmp, the directory is the test's /tmp, and its working directory.
-  const std::filesystem::path work_dir = m_options.private_tmp ? "/tmp" : test->dir.path();
-  auto overrides = std::vector<std::pair<std::string, std::string>>{
-      {"TMPDIR", work_dir.string()},
-      // As gdtr: keep GIO from loading gvfs modules that need a user session of their own.
-      {"GIO_USE_VFS", "local"},
-  };
-  if (m_options.fresh_servers && spec.exclusive()) {
-    auto servers = m_options.fresh_servers->start_fresh_servers();
-    if (!servers) {
-      return fail_to_start(servers.error().what);
-    }
-    test->servers = std::move(*servers);
-    overrides.insert(overrides.end(), test->servers->overrides.begin(),
-                     test->servers->overrides.end());
-  }
-  overrides.insert(overrides.end(), spec.environment.begin(), spec.environment.end());
   process::SpawnRequest request;
+  // TMPDIR first, so that TestEnvironment may still set it.
+  overrides.insert(overrides.begin(), {"TMPDIR", test->dir->work_dir().string()});
   request.env = util::merge_environment(m_options.base_env, overrides);
   request.argv = spec.argv;
-  // Without PATH, the search path execvp and g_spawn use.
-  const auto search_path = util::lookup(request.env, "PATH");
-  request.program =
-      process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
-  request.cwd = work_dir;
+  request.program = test->program;
+  request.cwd = test->dir->work_dir();
   request.output_fd = out_pipe.write.get();
   request.error_fd = err_pipe.write.get();
   request.kill_grace = m_options.kill_grace;
   request.credentials = m_options.credentials;
-  if (m_options.private_tmp) {
-    request.private_tmp = test->dir.path();
-    request.shared_tmp_entries.assign(std::begin(shared_tmp_entries), std::end(shared_tmp_entries));
-  }
-  test->program = request.program;
+  request.private_tmp = test->dir->private_tmp();
+  request.shared_tmp_entries = test->dir->bound_entries();
   if (spec.output_tap) {
     test->tally = std::make_unique<tap::Tally>();
     test->parser = std::make_unique<tap::Parser>(*test->tally);
@@ -434,25 +434,17 @@ core::TestResult ProcessRunner::finish(Running& test) {
   if (denied && m_options.credentials && !test.start_error) {
     result.notes.push_back(run_as_hint(*m_options.credentials));
   }
-  if (m_options.private_tmp && !test.dir.path().empty()) {
-    // The mount points made for the shared parts of /tmp are not the test's: an empty
-    // directory each, removed without following a symlink the test may have put there.
-    util::Fd dir{::open(test.dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
-    for (const auto* entry : shared_tmp_entries) {
-      if (dir) {
-        ::unlinkat(dir.get(), entry, AT_REMOVEDIR);
-      }
-    }
-  }
   // Interrupted tests did not fail on their own: their directories go like passing ones'.
   const bool keep = m_options.report_directory && core::is_failure(result.outcome) &&
-                    result.outcome != core::Outcome::interrupted && !test.dir.path().empty();
+                    result.outcome != core::Outcome::interrupted && test.dir;
   if (keep) {
     keep_for_report(test, result);
   } else {
-    if (auto removed = test.dir.remove(); !removed) {
-      result.notes.push_back(
-          fmt::format("temporary directory left behind: {}", removed.error().what));
+    if (test.dir) {
+      if (auto removed = test.dir->remove(); !removed) {
+        result.notes.push_back(
+            fmt::format("temporary directory left behind: {}", removed.error().what));
+      }
     }
     if (test.report_output) {
       std::error_code ec;
@@ -465,41 +457,21 @@ core::TestResult ProcessRunner::finish(Running& test) {
 void ProcessRunner::keep_for_report(Running& test, core::TestResult& result) {
   const auto target = *m_options.report_directory / util::squash_name(test.spec->name);
   (void)util::remove_tree(target);
-  const auto tmp = test.dir.release();
-  struct stat st {};
-  std::error_code ec;
-  if (::lstat(tmp.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-      // Another file system (the test's directory was made in $TMPDIR because the test user
-      // could not reach the report directory): the output, at least, is kept.
-      result.notes.push_back(fmt::format("cannot move {} to {} ({}); only the output is kept",
-                                         tmp.string(), target.string(), ec.message()));
-      (void)util::remove_tree(tmp);
-      ec.clear();
-      std::filesystem::create_directory(target, ec);
-    }
-  } else {
-    // The test put something else (a symlink...) in its directory's place: it is removed
-    // (unlink does not follow a symlink) and never followed.
-    ::unlink(tmp.c_str());
-    result.notes.push_back(
-        fmt::format("{} is no longer a directory; only the output is kept", tmp.string()));
-    std::filesystem::create_directory(target, ec);
+  for (auto& note : test.dir->keep_as(target)) {
+    result.notes.push_back(std::move(note));
   }
-  if (ec) {
-    result.notes.push_back(
-        fmt::format("cannot keep the test's directory as {}: {}", target.string(), ec.message()));
+  // Opened without following a link, so that output.txt lands in it.
+  util::Fd dir{::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+  if (!dir) {
+    result.notes.push_back(fmt::format("cannot keep the test's directory as {}: {}",
+                                       target.string(), util::errno_text(errno)));
     return;
   }
   result.kept_dir = target;
-  if (test.report_output) {
-    // Relative to the directory opened without following links, so output.txt lands in it.
-    util::Fd dir{::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
-    if (!dir || ::renameat(AT_FDCWD, test.report_output->c_str(), dir.get(), "output.txt") != 0) {
-      result.notes.push_back(
-          fmt::format("output not kept in {}: {}", target.string(), util::errno_text(errno)));
-    }
+  if (test.report_output &&
+      ::renameat(AT_FDCWD, test.report_output->c_str(), dir.get(), "output.txt") != 0) {
+    result.notes.push_back(
+        fmt::format("output not kept in {}: {}", target.string(), util::errno_text(errno)));
   }
 }
 

@@ -25,7 +25,7 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
   if (::fstat(dirfd, &st) == 0 && (st.st_mode & S_IRWXU) != S_IRWXU) {
     ::fchmod(dirfd, st.st_mode | S_IRWXU);
   }
-  DirPtr dir{::fdopendir(::dup(dirfd))};
+  DirPtr dir{::fdopendir(::openat(dirfd, ".", dir_open_flags))};
   if (!dir) {
     return unexpected(fmt::format("{}: {}", where.string(), errno_text(errno)));
   }
@@ -82,6 +82,18 @@ Status remove_open_tree(int fd, const std::filesystem::path& dir) {
   return Ok{};
 }
 
+// What the test put where its directory was made, after moving or removing that directory:
+// not the runner's, so left alone, and said.
+Status replaced_note(const std::filesystem::path& made_as, const std::filesystem::path& now) {
+  struct stat st {};
+  if (made_as == now || ::lstat(made_as.c_str(), &st) != 0) {
+    return Ok{};
+  }
+  return unexpected(fmt::format("{}: left alone, the test put it there in place of its own "
+                                "directory",
+                                made_as.string()));
+}
+
 } // namespace
 
 Status remove_tree(const std::filesystem::path& dir) {
@@ -95,18 +107,31 @@ Status remove_tree(const std::filesystem::path& dir) {
   return remove_open_tree(fd.get(), dir);
 }
 
-Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string_view prefix) {
+Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string_view prefix,
+                                  Stamp stamp, const std::optional<Owner>& owner) {
   std::string templ = (base / fmt::format("{}-XXXXXX", prefix)).string();
   if (::mkdtemp(templ.data()) == nullptr) {
     return unexpected(fmt::format("cannot create a temporary directory in {}: {}", base.string(),
                                   errno_text(errno)));
   }
-  TempDir dir{std::filesystem::path{templ}};
-  Fd stamp{
-      ::open((dir.m_path / stamp_name).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-  if (!stamp) {
+  Fd fd{::open(templ.c_str(), dir_open_flags)};
+  if (!fd) {
+    const int err = errno;
+    ::rmdir(templ.c_str());
+    return unexpected(fmt::format("{}: {}", templ, errno_text(err)));
+  }
+  TempDir dir{std::filesystem::path{templ}, std::move(fd)};
+  if (stamp == Stamp::yes) {
+    const std::string name{stamp_name};
+    Fd file{::openat(dir.fd(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     0644)};
+    if (!file || (owner && ::fchown(file.get(), owner->uid, owner->gid) != 0)) {
+      return unexpected(fmt::format("{}: cannot create {}: {}", templ, name, errno_text(errno)));
+    }
+  }
+  if (owner && ::fchown(dir.fd(), owner->uid, owner->gid) != 0) {
     return unexpected(
-        fmt::format("{}: cannot create {}: {}", templ, stamp_name, errno_text(errno)));
+        fmt::format("cannot give {} to uid {}: {}", templ, owner->uid, errno_text(errno)));
   }
   return dir;
 }
@@ -115,6 +140,7 @@ TempDir& TempDir::operator=(TempDir&& other) noexcept {
   if (this != &other) {
     (void)remove();
     m_path = std::exchange(other.m_path, {});
+    m_fd = std::move(other.m_fd);
   }
   return *this;
 }
@@ -123,37 +149,81 @@ TempDir::~TempDir() {
   (void)remove();
 }
 
+std::filesystem::path TempDir::release() {
+  m_fd.reset();
+  return std::exchange(m_path, {});
+}
+
+Expected<std::optional<TempDir::Location>> TempDir::locate() const {
+  struct stat ours {};
+  if (::fstat(m_fd.get(), &ours) != 0) {
+    return unexpected(fmt::format("{}: {}", m_path.string(), errno_text(errno)));
+  }
+  // The test may have renamed it: the kernel knows its name now. A directory that is no longer
+  // linked anywhere was removed by the test itself (and so was empty).
+  std::error_code ec;
+  const std::filesystem::path now =
+      std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", m_fd.get()), ec);
+  if (ec) {
+    return unexpected(
+        fmt::format("{}: cannot tell where it is now: {}", m_path.string(), ec.message()));
+  }
+  if (ours.st_nlink == 0 || now.native().ends_with(" (deleted)")) {
+    return std::optional<Location>{};
+  }
+  Location where{Fd{::open(now.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, now};
+  struct stat there {};
+  if (!where.parent ||
+      ::fstatat(where.parent.get(), now.filename().c_str(), &there, AT_SYMLINK_NOFOLLOW) != 0 ||
+      there.st_dev != ours.st_dev || there.st_ino != ours.st_ino) {
+    return unexpected(fmt::format("{}: moved as the runner was looking for it", now.string()));
+  }
+  return std::optional<Location>{std::move(where)};
+}
+
 Status TempDir::remove() {
-  if (m_path.empty()) {
+  if (!m_fd) {
     return Ok{};
   }
-  const auto path = std::exchange(m_path, {});
-  Fd fd{::open(path.c_str(), dir_open_flags)};
-  if (!fd && errno == EACCES) {
-    // The test made its own directory unreadable: check it is still a directory (not a
-    // symlink it put in its place), then give it back its permissions.
-    Fd parent{::open(path.parent_path().c_str(), dir_open_flags)};
-    struct stat st {};
-    const auto name = path.filename();
-    if (parent && ::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        S_ISDIR(st.st_mode)) {
-      ::fchmodat(parent.get(), name.c_str(), S_IRWXU, 0);
-      fd.reset(::open(path.c_str(), dir_open_flags));
-    }
+  auto where = locate();
+  const auto made_as = std::exchange(m_path, {});
+  const Fd fd = std::move(m_fd);
+  if (!where) {
+    return unexpected(fmt::format("not removed: {}", where.error().what));
   }
-  if (!fd) {
-    if (errno == ENOENT) {
-      return Ok{}; // the test removed it itself
-    }
-    return unexpected(fmt::format("{}: {}", path.string(), errno_text(errno)));
+  if (!*where) {
+    return replaced_note(made_as, {});
   }
-  struct stat st {};
-  if (::fstatat(fd.get(), std::string{stamp_name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-      !S_ISREG(st.st_mode)) {
+  // Emptied through our own descriptor, then unlinked under its current name.
+  const auto& now = (*where)->path;
+  if (auto status = remove_contents(fd.get(), now); !status) {
+    return status;
+  }
+  if (::unlinkat((*where)->parent.get(), now.filename().c_str(), AT_REMOVEDIR) != 0 &&
+      errno != ENOENT) {
+    return unexpected(fmt::format("{}: {}", now.string(), errno_text(errno)));
+  }
+  return replaced_note(made_as, now);
+}
+
+Status TempDir::move_to(const std::filesystem::path& target, std::string& note) {
+  auto where = locate();
+  if (!where) {
+    return unexpected(where.error().what);
+  }
+  if (!*where) {
+    return unexpected(fmt::format("{}: the test removed it", m_path.string()));
+  }
+  const auto& now = (*where)->path;
+  if (::renameat((*where)->parent.get(), now.filename().c_str(), AT_FDCWD, target.c_str()) != 0) {
     return unexpected(
-        fmt::format("{}: not removed, its {} stamp is gone", path.string(), stamp_name));
+        fmt::format("cannot move {} to {}: {}", now.string(), target.string(), errno_text(errno)));
   }
-  return remove_open_tree(fd.get(), path);
+  m_fd.reset();
+  if (auto replaced = replaced_note(std::exchange(m_path, {}), now); !replaced) {
+    note = replaced.error().what;
+  }
+  return Ok{};
 }
 
 } // namespace ginsttest::util

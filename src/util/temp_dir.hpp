@@ -2,45 +2,84 @@
 #pragma once
 
 #include "util/expected.hpp"
+#include "util/fd.hpp"
+
+#include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 namespace ginsttest::util {
 
-// The empty file that marks a directory as one of ours, safe to remove.
+// The empty file that marks a directory as a test's (the installed-tests format promises it
+// in the working directory) and, for a run's own directory, as one a later run may remove.
 inline constexpr std::string_view stamp_name = ".testtmp";
 
 // Removes `dir` and everything under it. Symlinks are removed, never followed; directories the
 // test made unreadable are made readable first. The error names the path and the reason.
 Status remove_tree(const std::filesystem::path& dir);
 
-// A directory made by mkdtemp under `base`, holding the stamp file. Removed on destruction
-// unless released.
+// Who a directory and its stamp are given to (the user tests run as).
+struct Owner {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+enum class Stamp { yes, no };
+
+// A directory made by mkdtemp, removed on destruction unless released.
+//
+// What proves the directory is the one made here is a descriptor of it held from the start,
+// not its stamp: the stamp may belong to the test, which can delete or forge it, while the
+// inode a descriptor holds cannot be reused. So the directory is removed wherever the test
+// moved it, and a directory put in its place is never taken for it.
 class TempDir {
 public:
-  // Makes BASE/PREFIX-XXXXXX with mode 0700 and an empty stamp file in it.
-  static Expected<TempDir> create(const std::filesystem::path& base, std::string_view prefix);
+  // Makes BASE/PREFIX-XXXXXX with mode 0700, holding an empty stamp file unless told not to;
+  // with `owner`, both are given to that user.
+  static Expected<TempDir> create(const std::filesystem::path& base, std::string_view prefix,
+                                  Stamp stamp = Stamp::yes,
+                                  const std::optional<Owner>& owner = std::nullopt);
 
   TempDir() = default;
-  TempDir(TempDir&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
+  TempDir(TempDir&& other) noexcept
+      : m_path(std::exchange(other.m_path, {})), m_fd(std::move(other.m_fd)) {}
   TempDir& operator=(TempDir&& other) noexcept;
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
 
+  // Where it was made.
   const std::filesystem::path& path() const { return m_path; }
+  // The directory itself, open for reading; -1 once removed or released.
+  int fd() const { return m_fd.get(); }
 
-  // Removes the tree, but only while the stamp is still there (the test may have replaced the
-  // directory with something that is not ours). Afterwards the object holds nothing.
+  // Removes the directory and everything in it, at the path where it is now. A directory the
+  // test removed itself is fine; one that can no longer be found is an error naming it.
+  // Afterwards the object holds nothing.
   Status remove();
 
+  // Moves the directory, from wherever it is now, to `target` (which must not exist, on the
+  // same file system). Afterwards the object holds nothing; on failure it still holds it.
+  // `note` gets what the test put where the directory was made, if anything (left alone).
+  Status move_to(const std::filesystem::path& target, std::string& note);
+
   // Keeps the directory on disk; the caller now owns it.
-  std::filesystem::path release() { return std::exchange(m_path, {}); }
+  std::filesystem::path release();
 
 private:
-  explicit TempDir(std::filesystem::path path) : m_path(std::move(path)) {}
+  TempDir(std::filesystem::path path, Fd fd) : m_path(std::move(path)), m_fd(std::move(fd)) {}
+
+  // Where the directory is now: its parent, open, and its name there, checked to be this very
+  // directory. Unset when the directory was removed.
+  struct Location {
+    Fd parent;
+    std::filesystem::path path;
+  };
+  Expected<std::optional<Location>> locate() const;
   std::filesystem::path m_path;
+  Fd m_fd;
 };
 
 } // namespace ginsttest::util

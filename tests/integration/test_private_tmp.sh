@@ -1,8 +1,10 @@
 #!/bin/bash
-# Started as root, the runner gives each test a /tmp of its own (its directory, bind-mounted in
-# a mount namespace): files another run left in /tmp are not there, two tests writing the same
-# /tmp path do not collide, the X server's sockets stay visible, and what a failed test wrote
-# in /tmp is kept with its report. --private-tmp=no turns it off.
+# Started as root, the runner gives each test a /tmp of its own (a directory of root's, mounted
+# on /tmp in a mount namespace) and, inside it, a fresh working directory: empty but for
+# .testtmp, everything in it the test user's, TMPDIR too, and the test may remove or rename it.
+# Files another run left in /tmp are not there, two tests writing the same /tmp path do not
+# collide, the X server's sockets stay visible, and what a failed test wrote is kept with its
+# report. --private-tmp=no turns it off.
 source "$(dirname "$0")/lib.sh"
 [[ $(id -u) == 0 ]] || {
     assert_exit 1 gtr -d "$TREE" --private-tmp=yes
@@ -18,7 +20,8 @@ same=/tmp/ginsttest-it-same-$$
 trap 'rm -f "$host_file" "$same"; cleanup' EXIT
 mkdir "$SCRATCH/barrier"
 
-# Writes $same, waits until the other test has written it too, reads it back.
+# Writes $same, waits until the other test has written it too, reads it back, and says what it
+# sees of its directories.
 make_prog writer "
 echo \$1 > $same || exit 1
 touch $SCRATCH/barrier/\$1
@@ -29,28 +32,57 @@ done
 {
   echo \"read=\$(cat $same)\"
   [ -e $host_file ] && echo host_file=visible || echo host_file=hidden
-  echo \"tmpdir=\$TMPDIR cwd=\$(pwd)\"
+  echo \"cwd=\$(pwd)\"
+  echo \"tmpdir=\$TMPDIR\"
+  echo \"files=\$(ls -A | tr '\n' ' ')\"
+  echo \"owners=\$(stat -c %u . .testtmp | sort -u | tr '\n' ' ')\"
   echo \"x11=\$(ls -d /tmp/.X11-unix 2>/dev/null)\"
   echo \"display=\$DISPLAY\"
+  echo \"tmp_mode=\$(stat -c %a /tmp)\"
+  # What ostree's test library does first: make its whole directory writable.
+  chmod -R u+w . && echo chmod=ok
+  # Its TMPDIR is its own: it may rename it and remove it.
+  cd /tmp && mv \"\$TMPDIR\" \"\$TMPDIR.renamed\" && mv \"\$TMPDIR.renamed\" \"\$TMPDIR\" \\
+    && echo rename=ok
 } > $SCRATCH/seen-\$1"
 make_test grp/a.test session "$BIN/writer a b"
 make_test grp/b.test session "$BIN/writer b a"
-make_test grp/fail.test session "sh -c 'echo evidence > /tmp/evidence; exit 1'"
+make_test grp/fail.test session \
+    "sh -c 'echo evidence > /tmp/evidence; echo mine > mine; mkdir \$TMPDIR/sub; exit 1'"
+make_test grp/rmdir.test session "sh -c 'cd /tmp && rm -r \"\$TMPDIR\" && [ ! -e \"\$TMPDIR\" ]'"
 
 run_runner -d "$TREE" -p 2 --report-directory="$SCRATCH/rep"
 assert_eq "$RC" 2 "exit status"
+nobody_uid=$(id -u nobody)
 for t in a b; do
-    assert_line "$SCRATCH/seen-$t" "read=$t"
-    assert_line "$SCRATCH/seen-$t" "host_file=hidden"
-    assert_line "$SCRATCH/seen-$t" "tmpdir=/tmp cwd=/tmp"
-    assert_line "$SCRATCH/seen-$t" "x11=/tmp/.X11-unix"
+    seen=$SCRATCH/seen-$t
+    assert_line "$seen" "read=$t"
+    assert_line "$seen" "host_file=hidden"
+    # The working directory is a fresh directory in the private /tmp, not /tmp itself, and is
+    # also TMPDIR.
+    cwd=$(sed -n 's/^cwd=//p' "$seen")
+    [[ $cwd =~ ^/tmp/test-tmp-[A-Za-z0-9]{6}$ ]] || fail "cwd of $t is $cwd"
+    assert_line "$seen" "tmpdir=$cwd"
+    assert_line "$seen" "files=.testtmp "
+    assert_line "$seen" "owners=$nobody_uid "
+    assert_line "$seen" "x11=/tmp/.X11-unix"
+    assert_line "$seen" "tmp_mode=1777"
+    assert_line "$seen" "chmod=ok"
+    assert_line "$seen" "rename=ok"
 done
+assert_line "$OUT" "PASS: grp/rmdir.test"
 # The display the runner started is reachable through the shared socket directory.
 display=$(sed -n 's/^display=://p' "$SCRATCH/seen-a")
 [[ -n $display ]] || fail "no DISPLAY"
-# Nothing reached the real /tmp, and the failed test's /tmp is kept, without the mount point.
+# Nothing reached the real /tmp. The failed test's working directory is kept as its report
+# directory (as gnome-desktop-testing-runner keeps it), with what else it wrote to its /tmp
+# in private-tmp/, and without the mount points.
 [[ ! -e $same && $(cat "$host_file") == old ]] || fail "a test wrote to the real /tmp"
-assert_eq "$(entries "$SCRATCH/rep/grp_fail.test")" ".testtmp evidence output.txt" "kept files"
+kept=$SCRATCH/rep/grp_fail.test
+assert_eq "$(entries "$kept")" ".testtmp mine output.txt private-tmp sub" "kept files"
+assert_eq "$(entries "$kept/private-tmp")" "evidence" "kept /tmp"
+assert_eq "$(cat "$kept/private-tmp/evidence")" "evidence" "kept /tmp file"
+assert_eq "$(entries "$SCRATCH/rep")" "grp_fail.test" "report directory"
 assert_tmp_clean
 
 # Off: the real /tmp, shared.
@@ -59,6 +91,7 @@ mkdir "$SCRATCH/barrier"
 run_runner -d "$TREE" -p 2 --private-tmp=no -x fail
 assert_eq "$RC" 0 "exit status with --private-tmp=no"
 assert_line "$SCRATCH/seen-a" "host_file=visible"
+assert_line "$SCRATCH/seen-a" "owners=$nobody_uid "
 [[ -e $same ]] || fail "--private-tmp=no: the tests did not write the real /tmp"
 assert_tmp_clean
 echo ok

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -41,17 +42,76 @@ TEST_CASE("removal never follows a symlink out of the directory") {
   CHECK(fs::exists(outside->path() / "precious"));
 }
 
-TEST_CASE("a directory whose stamp is gone is left alone") {
+TEST_CASE("the stamp is not what proves a directory ours: one without it is removed") {
   auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
   REQUIRE(dir);
   const auto path = dir->path();
   fs::remove(path / ".testtmp");
-  auto status = dir->remove();
-  CHECK_FALSE(status);
-  CHECK(status.error().what.find(path.string()) != std::string::npos);
-  CHECK(fs::exists(path));
-  CHECK(util::remove_tree(path));
+  CHECK(dir->remove());
   CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("a directory the test renamed is removed where it is now") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(dir);
+  const auto moved = fs::path{dir->path().string() + "-moved"};
+  fs::rename(dir->path(), moved);
+  std::ofstream{moved / "file"} << "x";
+  CHECK(dir->remove());
+  CHECK_FALSE(fs::exists(moved));
+}
+
+TEST_CASE("a directory put in the place of ours is left alone, and said") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(dir);
+  const auto path = dir->path();
+  const auto moved = fs::path{path.string() + "-moved"};
+  fs::rename(path, moved);
+  fs::create_directory(path);
+  std::ofstream{path / "theirs"} << "x";
+  auto status = dir->remove();
+  CHECK_FALSE(fs::exists(moved));
+  REQUIRE_FALSE(status);
+  CHECK(status.error().what.find(path.string() + ": left alone") != std::string::npos);
+  CHECK(fs::exists(path / "theirs"));
+  CHECK(util::remove_tree(path));
+
+  // Removed by the test and made again: the same.
+  auto again = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(again);
+  const auto again_path = again->path();
+  CHECK(util::remove_tree(again_path));
+  fs::create_directory(again_path);
+  CHECK_FALSE(again->remove());
+  CHECK(fs::exists(again_path));
+  CHECK(util::remove_tree(again_path));
+}
+
+TEST_CASE("a directory the test removed itself is no error") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(dir);
+  CHECK(util::remove_tree(dir->path()));
+  CHECK(dir->remove());
+}
+
+TEST_CASE("without a stamp, and given to an owner") {
+  auto bare = util::TempDir::create(fs::temp_directory_path(), "unit", util::Stamp::no);
+  REQUIRE(bare);
+  CHECK(fs::is_empty(bare->path()));
+  if (::geteuid() != 0) {
+    return; // giving files away needs root
+  }
+  auto given = util::TempDir::create(fs::temp_directory_path(), "unit", util::Stamp::yes,
+                                     util::Owner{65534, 65534});
+  REQUIRE(given);
+  struct stat dir_st {};
+  struct stat stamp_st {};
+  REQUIRE(::stat(given->path().c_str(), &dir_st) == 0);
+  REQUIRE(::stat((given->path() / ".testtmp").c_str(), &stamp_st) == 0);
+  CHECK(dir_st.st_uid == 65534);
+  CHECK(dir_st.st_gid == 65534);
+  CHECK(stamp_st.st_uid == 65534);
+  CHECK(stamp_st.st_gid == 65534);
 }
 
 TEST_CASE("release keeps the directory") {
@@ -60,6 +120,7 @@ TEST_CASE("release keeps the directory") {
     auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
     REQUIRE(dir);
     kept = dir->release();
+    CHECK(dir->fd() < 0);
   }
   CHECK(fs::exists(kept));
   CHECK(util::remove_tree(kept));

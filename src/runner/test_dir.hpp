@@ -1,0 +1,67 @@
+// A test's directories (DESIGN.md section 3): its working directory, which is also its TMPDIR,
+// fresh and holding nothing but the `.testtmp` stamp, all of it the test user's; and, with a
+// private /tmp, the directory mounted on /tmp in the test's mount namespace, root's, which
+// holds the working directory and the mount points of what the test still sees of the host's
+// /tmp.
+#pragma once
+
+#include "util/expected.hpp"
+#include "util/temp_dir.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ginsttest::runner {
+
+struct TestDirOptions {
+  std::filesystem::path base; // where the directory is made
+  std::string prefix;         // its name before "-XXXXXX"
+  // The user the test runs as: the working directory and its stamp are theirs.
+  std::optional<util::Owner> owner;
+  bool private_tmp = false;
+  // With a private /tmp: the entries of the host's /tmp the test keeps (see shared_tmp.hpp).
+  // Those that exist get a mount point (or, for a symlink, a copy of it).
+  std::vector<std::string> shared_tmp_entries;
+};
+
+class TestDir {
+public:
+  static util::Expected<TestDir> create(const TestDirOptions& options);
+
+  // The directory made in the base directory (the private /tmp, or the working directory):
+  // its name is unique there.
+  const std::filesystem::path& made_in_base() const { return m_top.path(); }
+  // The working directory (and TMPDIR), as the test sees it.
+  const std::filesystem::path& work_dir() const { return m_work_dir; }
+  // With a private /tmp: the directory to mount on /tmp, and the entries of the host's /tmp to
+  // bind in it. Empty without.
+  std::filesystem::path private_tmp() const;
+  const std::vector<std::string>& bound_entries() const { return m_bound; }
+
+  // Removes everything, wherever the test moved its working directory. The error says what was
+  // left behind and why.
+  util::Status remove();
+
+  // Keeps a failed test's directories: its working directory, from wherever the test moved it,
+  // becomes `target` (which must not exist), and what else it left in its private /tmp goes to
+  // `target`/private-tmp. When the working directory cannot be moved there (the test removed
+  // it, or it lies on another file system), `target` is made empty; everything else is
+  // removed. Returns notes on what could not be kept, or was left alone.
+  std::vector<std::string> keep_as(const std::filesystem::path& target);
+
+private:
+  TestDir() = default;
+  // Takes out what was made for the shared entries, once the test's mount namespace is gone:
+  // what is kept or removed afterwards is the test's own.
+  void remove_mount_points();
+
+  util::TempDir m_top;                 // the private /tmp, or the working directory
+  std::optional<util::TempDir> m_work; // the working directory in a private /tmp
+  std::filesystem::path m_work_dir;
+  std::vector<std::string> m_bound; // mount points made for the shared entries
+  std::vector<std::string> m_made;  // every entry made for them: m_bound and symlinks
+};
+
+} // namespace ginsttest::runner
