@@ -161,11 +161,13 @@ int run(int argc, char** argv) {
   report::ConsoleOptions console;
   console.out = config.tap ? stderr : stdout;
   const int console_fd = fileno(console.out);
-  // As gdtr: when stdout is the journal, the events go there as structured messages and the
-  // console keeps only the failures and the summary, so nothing is logged twice.
+  // As gdtr: the events go to the journal whenever one is running, as structured messages a
+  // host reads by MESSAGE_ID; when stdout is the journal too, the console keeps only the
+  // failures and the summary, so nothing is logged twice.
   const bool stdout_journal = report::stdout_is_journal();
-  const bool journal = config.journal == core::StatusMode::yes ||
-                       (config.journal == core::StatusMode::automatic && stdout_journal);
+  const bool journal =
+      config.journal == core::StatusMode::yes ||
+      (config.journal == core::StatusMode::automatic && report::journal_is_running());
   console.quiet = config.quiet || (journal && stdout_journal && !config.tap);
   console.progress =
       config.status == core::StatusMode::yes ||

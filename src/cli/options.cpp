@@ -179,7 +179,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
       {"junit", 0, 0, G_OPTION_ARG_FILENAME, &raw.junit,
        "Write the results to FILE as JUnit XML, a testsuite per test", "FILE"},
       {"journal", 0, 0, G_OPTION_ARG_STRING, &raw.journal,
-       "Log each event to the systemd journal: always, never or when stdout is the journal "
+       "Log each event to the systemd journal: always, never or when a journal is running "
        "(default)",
        "yes|no|auto"},
       {"tap", 0, 0, G_OPTION_ARG_NONE, &raw.tap,

@@ -30,7 +30,7 @@ struct Config {
   bool tap = false;
   std::optional<std::filesystem::path> json;  // --json=FILE
   std::optional<std::filesystem::path> junit; // --junit=FILE
-  StatusMode journal = StatusMode::automatic; // automatic: when stdout is the journal
+  StatusMode journal = StatusMode::automatic; // automatic: when a journal is running
   std::vector<std::string> excludes;          // regular expressions matched against names
   std::vector<std::string> prefixes;          // positional: names must start with one of them
   std::vector<std::string> log_msgids;        // MSGID=MESSAGE

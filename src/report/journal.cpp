@@ -199,10 +199,11 @@ void Journal::maybe_send_status() {
 
 void Journal::run_started(const RunInfo& info) {
   // libsystemd drops messages without an error when journald is not running: say it once.
-  if (::access("/run/systemd/journal/socket", F_OK) != 0) {
+  if (!journal_is_running()) {
     fmt::print(stderr,
-               "ginsttest-runner: warning: no journal (/run/systemd/journal/socket is missing); "
-               "the run's journal messages are lost\n");
+               "ginsttest-runner: warning: no journal ({} is missing); the run's journal "
+               "messages are lost\n",
+               journal_socket);
   }
   m_total = info.total;
   m_run_start = m_last_status = std::chrono::steady_clock::now();
@@ -356,6 +357,11 @@ std::string new_run_id() {
   }
   char text[SD_ID128_STRING_MAX];
   return sd_id128_to_string(id, text);
+}
+
+bool journal_is_running() {
+  struct stat st {};
+  return ::stat(journal_socket, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 bool stdout_is_journal() {

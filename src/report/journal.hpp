@@ -68,6 +68,13 @@ private:
 // A fresh random run id: 32 lower-case hex digits.
 std::string new_run_id();
 
+// Where libsystemd sends journal messages.
+inline constexpr const char* journal_socket = "/run/systemd/journal/socket";
+
+// True when a journal is running: its socket is there. gnome-desktop-testing-runner logs its
+// results then, whatever its stdout is.
+bool journal_is_running();
+
 // True when the runner's stdout is connected to the journal: $JOURNAL_STREAM names the device
 // and inode of stdout, as under a systemd unit with StandardOutput=journal, or (gdtr's test,
 // through GLib) stdout is a socket connected to journald, as under systemd-cat.

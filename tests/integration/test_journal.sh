@@ -1,9 +1,9 @@
 #!/bin/bash
 # --journal: every event reaches a real systemd-journald (a private one, in a mount namespace
 # of this test's own) with gdtr's MESSAGE_IDs and GDTR_TEST, our GINSTTEST_* fields and one run
-# id per run; one result message per test, for every outcome. $JOURNAL_STREAM naming stdout
-# turns the journal on by itself and quiets the console, as gdtr does. The catalog in data/
-# explains every ID through journalctl's own catalog tools.
+# id per run; one result message per test, for every outcome. By default the run logs whenever
+# a journal is running, whatever stdout is, as gdtr does; $JOURNAL_STREAM naming stdout quiets
+# the console. The catalog in data/ explains every ID through journalctl's own catalog tools.
 source "$(dirname "$0")/journald.sh"
 journald_private_namespace "$@"
 source "$(dirname "$0")/lib.sh"
@@ -169,8 +169,8 @@ assert summary["GINSTTEST_INTERRUPTED_BY"] == "SIGINT", summary
 PY
 
 # $JOURNAL_STREAM naming stdout's device and inode (what systemd sets for StandardOutput=journal)
-# turns the journal on by default, and the console keeps only what gdtr keeps: no "Running
-# test" or PASS lines (the journal has them), the failures.
+# quiets the console: it keeps only what gdtr keeps, no "Running test" or PASS lines (the
+# journal has them), the failures.
 rm -rf "$TREE/installed-tests/grp"
 make_test grp/pass.test session true
 make_test grp/fail.test session "sh -c 'exit 3'"
@@ -192,21 +192,39 @@ outcomes = {e["GDTR_TEST"]: e["GINSTTEST_OUTCOME"] for e in run if "GINSTTEST_OU
 assert outcomes == {"grp/pass.test": "PASS", "grp/fail.test": "FAIL"}, outcomes
 PY
 
-# ... but not when it names another file (a child's stdout redirected elsewhere), nor with
-# --journal=no.
-: >"$SCRATCH/elsewhere"
+# By default the run logs whenever a journal is running, as gdtr does, whatever stdout is (a
+# file here, with no JOURNAL_STREAM, or one naming another file: a wrapper's stdout redirected),
+# and then the console says everything as usual. --journal=no does not log.
+for stream in none elsewhere; do
+    : >"$SCRATCH/elsewhere"
+    before=$(runs_logged)
+    RC=0
+    if [[ $stream == none ]]; then
+        env -u JOURNAL_STREAM TMPDIR="$RUN_TMP" "$RUNNER" -d "$TREE" >"$OUT" 2>"$ERR" \
+            </dev/null || RC=$?
+    else
+        JOURNAL_STREAM=$(stat -c '%d:%i' "$SCRATCH/elsewhere") gtr -d "$TREE" >"$OUT" 2>"$ERR" \
+            </dev/null || RC=$?
+    fi
+    assert_eq "$RC" 2 "exit status with stdout to a file (JOURNAL_STREAM: $stream)"
+    assert_eq "$(runs_logged)" $((before + 1)) "runs in the journal (JOURNAL_STREAM: $stream)"
+    assert_line "$OUT" "Running test: grp/pass.test"
+    assert_line "$OUT" "PASS: grp/pass.test"
+    last_run
+    "$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "the run with stdout to a file did not log its results"
+import json, sys
+run = json.load(open(sys.argv[1]))
+outcomes = {e["GDTR_TEST"]: e["GINSTTEST_OUTCOME"] for e in run if "GINSTTEST_OUTCOME" in e}
+assert outcomes == {"grp/pass.test": "PASS", "grp/fail.test": "FAIL"}, outcomes
+PY
+done
 before=$(runs_logged)
-RC=0
-JOURNAL_STREAM=$(stat -c '%d:%i' "$SCRATCH/elsewhere") gtr -d "$TREE" >"$OUT" 2>"$ERR" \
-    </dev/null || RC=$?
-assert_eq "$RC" 2 "exit status with a JOURNAL_STREAM of another file"
-assert_line "$OUT" "PASS: grp/pass.test"
 RC=0
 JOURNAL_STREAM=$(stat -c '%d:%i' "$OUT") gtr -d "$TREE" --journal=no >"$OUT" 2>"$ERR" \
     </dev/null || RC=$?
 assert_eq "$RC" 2 "exit status with --journal=no"
 assert_line "$OUT" "PASS: grp/pass.test"
-assert_eq "$(runs_logged)" "$before" "runs in the journal after runs that must not log"
+assert_eq "$(runs_logged)" "$before" "runs in the journal after a run with --journal=no"
 
 # The catalog: installed under a root, indexed by journalctl, it explains every ID we send.
 # journalctl --root reads the index under ROOT for --list-catalog and --dump-catalog, but -x
@@ -270,6 +288,11 @@ run_runner -d "$TREE" --journal=yes
 assert_eq "$RC" 2 "exit status without a journal"
 assert_eq "$(grep -c 'warning: no journal (/run/systemd/journal/socket is missing)' "$ERR")" 1 \
     "the warning without a journal"
+assert_line "$OUT" "PASS: grp/pass.test"
+# ... which is no reason for a warning by default: there is no journal to log to.
+run_runner -d "$TREE"
+assert_eq "$RC" 2 "exit status without a journal, by default"
+assert_not_contains "$ERR" "journal"
 assert_line "$OUT" "PASS: grp/pass.test"
 assert_tmp_clean
 echo ok
