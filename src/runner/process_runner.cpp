@@ -169,7 +169,9 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   const bool in_report_dir =
       m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
   TestDirOptions dir_options;
-  dir_options.base = in_report_dir ? *m_options.report_directory : m_options.temp_base;
+  dir_options.base = in_report_dir           ? *m_options.report_directory
+                     : m_options.private_tmp ? private_tmp_base(m_options.temp_base)
+                                             : m_options.temp_base;
   dir_options.prefix = (in_report_dir ? ".tmp-" : "test-tmp-") + short_name;
   if (const auto& user = m_options.credentials) {
     dir_options.owner = util::Owner{user->uid, user->gid};

@@ -48,7 +48,19 @@ util::Expected<std::optional<bool>> make_place_for(int dir_fd, const std::string
   return std::optional<bool>{!S_ISLNK(st.st_mode)};
 }
 
+// Whether `path` is the host's /tmp or in it (once symlinks are resolved).
+bool in_host_tmp(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto real = std::filesystem::weakly_canonical(path, ec);
+  const auto text = (ec ? path : real).lexically_normal().string();
+  return text == "/tmp" || text == "/tmp/" || text.starts_with("/tmp/");
+}
+
 } // namespace
+
+std::filesystem::path private_tmp_base(const std::filesystem::path& temp_base) {
+  return in_host_tmp(temp_base) ? std::filesystem::path{"/var/tmp"} : temp_base;
+}
 
 util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   TestDir dir;
@@ -87,7 +99,10 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   if (!work) {
     return util::unexpected(work.error().what);
   }
-  dir.m_work_dir = std::filesystem::path{"/tmp"} / work->path().filename();
+  // By its path in the host's namespace where that is visible in the test's too.
+  dir.m_work_dir = in_host_tmp(work->path())
+                       ? std::filesystem::path{"/tmp"} / work->path().filename()
+                       : work->path();
   dir.m_work = std::move(*work);
   if (::fchmod(dir.m_top.fd(), tmp_mode) != 0) {
     return util::unexpected(fmt::format("cannot open {} up as a /tmp: {}",

@@ -3,6 +3,11 @@
 // private /tmp, the directory mounted on /tmp in the test's mount namespace, root's, which
 // holds the working directory and the mount points of what the test still sees of the host's
 // /tmp.
+//
+// A private /tmp is made outside the host's /tmp where it can be (see private_tmp_base), and
+// the test is given its working directory by that path, which names the same directory in
+// the host's mount namespace: services the session bus starts for the test (in the host's
+// namespace) can then use the files it names under its TMPDIR.
 #pragma once
 
 #include "util/expected.hpp"
@@ -25,6 +30,10 @@ struct TestDirOptions {
   // Those that exist get a mount point (or, for a symlink, a copy of it).
   std::vector<std::string> shared_tmp_entries;
 };
+
+// Where private /tmp directories are made, given where test directories go otherwise: there,
+// unless that is in the host's /tmp (hidden from tests by their private one), then /var/tmp.
+std::filesystem::path private_tmp_base(const std::filesystem::path& temp_base);
 
 class TestDir {
 public:

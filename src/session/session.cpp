@@ -5,10 +5,12 @@
 #include "session/probe.hpp"
 #include "session/xauth.hpp"
 #include "util/fd.hpp"
+#include "util/glib_ptr.hpp"
 #include "util/strings.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <gio/gio.h>
 #include <glib.h>
 #include <pwd.h>
 #include <signal.h>
@@ -232,16 +234,24 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
        {"DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS"}) {
     env = util::without(env, name);
   }
-  auto display = choose_display(servers, *found, env, warnings);
-  if (!display) {
-    return util::unexpected(display.error().what);
-  }
   auto bus = choose_bus(servers, *found, env, warnings);
   if (!bus) {
     return util::unexpected(bus.error().what);
   }
-  display->insert(display->end(), bus->begin(), bus->end());
-  m_base_environment = util::merge_environment(env, *display);
+  // A bus of the run's own listens at $XDG_RUNTIME_DIR/bus, as in a user session, so the run
+  // has a runtime directory of its own then (already, when root).
+  if (!m_dbus_daemon.empty() && !m_identity) {
+    if (auto status = make_private_dir(runtime_dir(""), m_identity); !status) {
+      return status;
+    }
+    bus->emplace_back("XDG_RUNTIME_DIR", runtime_dir("").string());
+  }
+  auto display = choose_display(servers, *found, env, warnings);
+  if (!display) {
+    return util::unexpected(display.error().what);
+  }
+  bus->insert(bus->end(), display->begin(), display->end());
+  m_base_environment = util::merge_environment(env, *bus);
   return util::Ok{};
 }
 
@@ -259,6 +269,10 @@ Session::HostServers Session::host_servers() const {
                                  : std::string{host_runtime} + "/" + servers.wayland;
   }
   return servers;
+}
+
+std::filesystem::path Session::runtime_dir(const std::string& tag) const {
+  return m_run_dir.path() / ("runtime" + tag);
 }
 
 std::string Session::user_name() const {
@@ -285,8 +299,9 @@ util::Expected<Overrides> Session::choose_display(const HostServers& host, const
       }
     }
     if (found.wayland) {
-      // A name is relative to XDG_RUNTIME_DIR, which the test user gets a new one of.
-      kept.emplace_back("WAYLAND_DISPLAY", m_identity ? host.wayland_socket : host.wayland);
+      // A name is relative to XDG_RUNTIME_DIR, which tests may get a new one of.
+      const bool own_runtime = m_identity || !m_dbus_daemon.empty();
+      kept.emplace_back("WAYLAND_DISPLAY", own_runtime ? host.wayland_socket : host.wayland);
     }
   } else if (mode == FixtureMode::automatic || mode == FixtureMode::own) {
     m_xvfb = find_server("Xvfb", util::lookup(env, "PATH"));
@@ -329,13 +344,13 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
   if (m_xvfb.empty() && m_dbus_daemon.empty()) {
     return util::Ok{};
   }
-  // The authority file and the bus socket, in a directory made now in the run's (root's, when
-  // root) directory: tests cannot have prepared anything in it.
-  const auto private_dir = m_run_dir.path() / ("servers" + tag);
-  if (auto status = make_private_dir(private_dir, m_identity); !status) {
-    return status;
-  }
   if (!m_xvfb.empty()) {
+    // The authority file, in a directory made now in the run's (root's, when root) directory:
+    // tests cannot have prepared anything in it.
+    const auto private_dir = m_run_dir.path() / ("servers" + tag);
+    if (auto status = make_private_dir(private_dir, m_identity); !status) {
+      return status;
+    }
     auto cookie = random_cookie();
     if (!cookie) {
       return util::unexpected(cookie.error().what);
@@ -366,7 +381,15 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
     servers.overrides.emplace_back("XAUTHORITY", auth.string());
   }
   if (!m_dbus_daemon.empty()) {
-    const auto socket = private_dir / "bus";
+    // The run's runtime directory was made before any test ran; fresh servers get a fresh one.
+    const auto runtime = runtime_dir(tag);
+    if (!tag.empty()) {
+      if (auto status = make_private_dir(runtime, m_identity); !status) {
+        return status;
+      }
+      servers.overrides.emplace_back("XDG_RUNTIME_DIR", runtime.string());
+    }
+    const auto socket = runtime / "bus";
     // Services the bus starts inherit its environment: they see the same display.
     std::string line;
     auto status = start_server(servers.bus, "dbus-daemon", m_dbus_daemon,
@@ -380,7 +403,11 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
     if (line.empty()) {
       return util::unexpected("dbus-daemon gave no address");
     }
-    servers.overrides.emplace_back("DBUS_SESSION_BUS_ADDRESS", line);
+    // What a user session sets (dbus-user-session, systemd --user): just the path, which tests
+    // compare with $XDG_RUNTIME_DIR/bus.
+    const util::GCharPtr escaped{g_dbus_address_escape_value(socket.c_str())};
+    servers.overrides.emplace_back("DBUS_SESSION_BUS_ADDRESS",
+                                   fmt::format("unix:path={}", escaped.get()));
   }
   return util::Ok{};
 }

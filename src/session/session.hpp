@@ -96,12 +96,14 @@ private:
                             std::vector<std::string> argv, EnvList env, const std::string& log_name,
                             std::string& ready_line);
   std::string user_name() const; // who tests run as
+  // The tests' XDG_RUNTIME_DIR when the run makes it: the run's ("" tag), or fresh servers'.
+  std::filesystem::path runtime_dir(const std::string& tag) const;
 
   SessionOptions m_options;
   process::Spawner& m_spawner;
   std::optional<Identity> m_identity;
   bool m_private_tmp = false;
-  util::TempDir m_run_dir; // home/, runtime/, the servers' logs and sockets
+  util::TempDir m_run_dir; // home/, runtime/ (with the bus), the servers' logs and X cookies
   std::string m_xvfb;      // the programs to start; "" when not needed or not installed
   std::string m_dbus_daemon;
   unsigned m_fresh_count = 0; // names the files of fresh servers

@@ -34,6 +34,8 @@ done
   [ -e $host_file ] && echo host_file=visible || echo host_file=hidden
   echo \"cwd=\$(pwd)\"
   echo \"tmpdir=\$TMPDIR\"
+  [ \"\$(stat -c %d:%i .)\" = \"\$(stat -c %d:%i /tmp/\$(basename \$TMPDIR))\" ] \\
+    && echo \"same_as_tmp=/tmp/\$(basename \$TMPDIR)\"
   echo \"files=\$(ls -A | tr '\n' ' ')\"
   echo \"owners=\$(stat -c %u . .testtmp | sort -u | tr '\n' ' ')\"
   echo \"x11=\$(ls -d /tmp/.X11-unix 2>/dev/null)\"
@@ -59,9 +61,13 @@ for t in a b; do
     assert_line "$seen" "read=$t"
     assert_line "$seen" "host_file=hidden"
     # The working directory is a fresh directory in the private /tmp, not /tmp itself, and is
-    # also TMPDIR.
+    # also TMPDIR. It is named by its path outside /tmp (here, in the report directory, where
+    # it is made to be kept), which names the same directory for processes outside the test's
+    # mount namespace, such as the services its session bus starts.
     cwd=$(sed -n 's/^cwd=//p' "$seen")
-    [[ $cwd =~ ^/tmp/test-tmp-[A-Za-z0-9]{6}$ ]] || fail "cwd of $t is $cwd"
+    [[ $cwd =~ ^$SCRATCH/rep/\.tmp-grp_$t.test-[A-Za-z0-9]{6}/test-tmp-[A-Za-z0-9]{6}$ ]] \
+        || fail "cwd of $t is $cwd"
+    assert_line "$seen" "same_as_tmp=/tmp/$(basename "$cwd")"
     assert_line "$seen" "tmpdir=$cwd"
     assert_line "$seen" "files=.testtmp "
     assert_line "$seen" "owners=$nobody_uid "
@@ -84,6 +90,19 @@ assert_eq "$(entries "$kept/private-tmp")" "evidence" "kept /tmp"
 assert_eq "$(cat "$kept/private-tmp/evidence")" "evidence" "kept /tmp file"
 assert_eq "$(entries "$SCRATCH/rep")" "grp_fail.test" "report directory"
 assert_tmp_clean
+
+# The runner's TMPDIR is /tmp (or unset), which the test does not see: the private /tmp is made
+# in /var/tmp instead, so that the path the test is given names its directory outside its
+# namespace too; it is gone afterwards.
+make_test where/pwd.test session "sh -c 'pwd > $SCRATCH/seen-where'"
+RC=0
+TMPDIR=/tmp "$RUNNER" -d "$TREE" where/ >"$OUT" 2>"$ERR" </dev/null || RC=$?
+assert_eq "$RC" 0 "exit status with TMPDIR=/tmp"
+where=$(cat "$SCRATCH/seen-where")
+[[ $where =~ ^/var/tmp/test-tmp-where_pwd.test-[A-Za-z0-9]{6}/test-tmp-[A-Za-z0-9]{6}$ ]] \
+    || fail "cwd with TMPDIR=/tmp is $where"
+[[ ! -e ${where%/*} ]] || fail "${where%/*} left behind"
+rm "$TREE/installed-tests/where/pwd.test"
 
 # Off: the real /tmp, shared.
 rm -rf "$SCRATCH/barrier" "$SCRATCH/rep"

@@ -24,6 +24,10 @@ make_prog probe "
   echo \"display=\${DISPLAY-unset}\"
   echo \"xauthority=\${XAUTHORITY-unset}\"
   echo \"bus=\${DBUS_SESSION_BUS_ADDRESS-unset}\"
+  echo \"runtime=\${XDG_RUNTIME_DIR-unset}\"
+  [ \"\$DBUS_SESSION_BUS_ADDRESS\" = \"unix:path=\$XDG_RUNTIME_DIR/bus\" ] && echo bus_at=runtime
+  [ -S \"\$XDG_RUNTIME_DIR/bus\" ] && [ -O \"\$XDG_RUNTIME_DIR/bus\" ] && echo bus_socket=ours
+  [ -d \"\$XDG_RUNTIME_DIR/dbus-1/services\" ] && echo transient_services=yes
   xdpyinfo >/dev/null 2>&1 && echo x=ok || echo x=failed
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.GetId >/dev/null 2>&1 && echo dbus=ok || echo dbus=failed
@@ -44,13 +48,18 @@ assert_servers_gone() { # assert_servers_gone RUN_DIR
     ! pgrep -f "$1" >/dev/null || fail "processes of $1 left behind: $(pgrep -af "$1")"
 }
 
-# 1. Started by the runner: both reachable from the test, everything gone afterwards.
+# 1. Started by the runner: both reachable from the test, everything gone afterwards. The bus
+# listens at $XDG_RUNTIME_DIR/bus, the test user's, as in a user session (dbus-user-session,
+# systemd --user), and has the transient services directory there.
 make_test grp/s.test session "$BIN/probe s activate"
 run_runner -d "$TREE"
 assert_eq "$RC" 0 "exit status"
 [[ $(value s display) =~ ^:[0-9]+$ ]] || fail "DISPLAY is '$(value s display)'"
 assert_line "$SCRATCH/seen-s" "x=ok"
 assert_line "$SCRATCH/seen-s" "dbus=ok"
+assert_line "$SCRATCH/seen-s" "bus_at=runtime"
+assert_line "$SCRATCH/seen-s" "bus_socket=ours"
+assert_line "$SCRATCH/seen-s" "transient_services=yes"
 assert_pid_gone "$SCRATCH/sleeper.pid"
 assert_servers_gone "$(run_dir_of s)"
 assert_tmp_clean
@@ -150,6 +159,13 @@ for e in e1 e2; do
 done
 [[ $(value e1 bus) != "$(value e2 bus)" && $(value e1 bus) != "$(value s bus)" ]] \
     || fail "the session-exclusive tests share a bus"
+# Each fresh bus in a fresh runtime directory, at $XDG_RUNTIME_DIR/bus again.
+for e in e1 e2; do
+    assert_line "$SCRATCH/seen-$e" "bus_at=runtime"
+    assert_line "$SCRATCH/seen-$e" "bus_socket=ours"
+done
+[[ $(value e1 runtime) != "$(value e2 runtime)" && $(value e1 runtime) != "$(value s runtime)" ]] \
+    || fail "the session-exclusive tests share a runtime directory"
 assert_servers_gone "$(run_dir_of e1)"
 
 # 7. SIGINT mid-run: the servers go too.

@@ -20,6 +20,8 @@ make_prog probe "
   echo \"uid=\$(id -u)\"
   echo \"home=\$HOME\"
   echo \"xauthority=\$XAUTHORITY\"
+  [ \"\$DBUS_SESSION_BUS_ADDRESS\" = \"unix:path=\$XDG_RUNTIME_DIR/bus\" ] && echo bus_at=runtime
+  echo \"runtime_mode=\$(stat -c '%a %u' \"\$XDG_RUNTIME_DIR\")\"
   xdpyinfo >/dev/null 2>&1 && echo x=ok || echo x=failed
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.GetId >/dev/null 2>&1 && echo dbus=ok || echo dbus=failed
@@ -32,6 +34,9 @@ assert_line "$SCRATCH/seen" "uid=$(id -u nobody)"
 assert_line "$SCRATCH/seen" "home=$SCRATCH"
 assert_line "$SCRATCH/seen" "x=ok"
 assert_line "$SCRATCH/seen" "dbus=ok"
+# The bus the run started is at $XDG_RUNTIME_DIR/bus, in a runtime directory of the run's.
+assert_line "$SCRATCH/seen" "bus_at=runtime"
+assert_line "$SCRATCH/seen" "runtime_mode=700 $(id -u nobody)"
 run_dir=$(sed -n 's/^xauthority=//p' "$SCRATCH/seen")
 run_dir=${run_dir%/servers*}
 [[ $run_dir == "$RUN_TMP"/ginsttest-run-* ]] || fail "run directory $run_dir is not in TMPDIR"
