@@ -162,17 +162,20 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   test->program =
       process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
 
-  // Cut long names so that the directory name stays within NAME_MAX (255). It is made in the
-  // report directory, to be kept by a rename, unless the test user might not reach it there
-  // (with a private /tmp, the directory is mounted for the test by root).
-  const auto short_name = squashed.substr(0, 200);
+  // The directory is made in the report directory, to be kept by a rename, unless the test
+  // user might not reach it there (with a private /tmp, the directory is mounted for the test
+  // by root).
   const bool in_report_dir =
       m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
   TestDirOptions dir_options;
   dir_options.base = in_report_dir           ? *m_options.report_directory
                      : m_options.private_tmp ? private_tmp_base(m_options.temp_base)
                                              : m_options.temp_base;
-  dir_options.prefix = (in_report_dir ? ".tmp-" : "test-tmp-") + short_name;
+  // Named after the test as gdtr names it (cut to stay within NAME_MAX), but for a private
+  // /tmp: the path of the working directory in it must stay short, since tests make sockets
+  // there (108 bytes at most), gpg-agent's among them.
+  const auto name_part = m_options.private_tmp ? std::string{} : "-" + squashed.substr(0, 200);
+  dir_options.prefix = (in_report_dir ? ".tmp" : "test-tmp") + name_part;
   if (const auto& user = m_options.credentials) {
     dir_options.owner = util::Owner{user->uid, user->gid};
   }
