@@ -162,28 +162,7 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   test->program =
       process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
 
-  // The directory is made in the report directory, to be kept by a rename, unless the test
-  // user might not reach it there (with a private /tmp, the directory is mounted for the test
-  // by root).
-  const bool in_report_dir =
-      m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
-  TestDirOptions dir_options;
-  dir_options.base = in_report_dir           ? *m_options.report_directory
-                     : m_options.private_tmp ? private_tmp_base(m_options.temp_base)
-                                             : m_options.temp_base;
-  // Named after the test as gdtr names it (cut to stay within NAME_MAX), but for a private
-  // /tmp: the path of the working directory in it must stay short, since tests make sockets
-  // there (108 bytes at most), gpg-agent's among them.
-  const auto name_part = m_options.private_tmp ? std::string{} : "-" + squashed.substr(0, 200);
-  dir_options.prefix = (in_report_dir ? ".tmp" : "test-tmp") + name_part;
-  if (const auto& user = m_options.credentials) {
-    dir_options.owner = util::Owner{user->uid, user->gid};
-  }
-  dir_options.private_tmp = m_options.private_tmp;
-  if (m_options.private_tmp) {
-    dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, test->program, env);
-  }
-  auto dir = TestDir::create(dir_options);
+  auto dir = make_test_dir(spec, test->program, env);
   if (!dir) {
     return fail_to_start(dir.error().what);
   }
@@ -244,6 +223,34 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     test->deadline = test->started_mono + m_options.timeout;
   }
   m_running.push_back(std::move(test));
+}
+
+util::Expected<TestDir> ProcessRunner::make_test_dir(const core::TestSpec& spec,
+                                                     const std::string& program,
+                                                     const util::EnvList& env) const {
+  // The directory is made in the report directory, to be kept by a rename, unless the test
+  // user might not reach it there (with a private /tmp, the directory is mounted for the test
+  // by root).
+  const bool in_report_dir =
+      m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
+  TestDirOptions dir_options;
+  dir_options.base = in_report_dir           ? *m_options.report_directory
+                     : m_options.private_tmp ? private_tmp_base(m_options.temp_base)
+                                             : m_options.temp_base;
+  // Named after the test as gdtr names it (cut to stay within NAME_MAX), but for a private
+  // /tmp: the path of the working directory in it must stay short, since tests make sockets
+  // there (108 bytes at most), gpg-agent's among them.
+  const auto name_part =
+      m_options.private_tmp ? std::string{} : "-" + util::squash_name(spec.name).substr(0, 200);
+  dir_options.prefix = (in_report_dir ? ".tmp" : "test-tmp") + name_part;
+  if (const auto& user = m_options.credentials) {
+    dir_options.owner = util::Owner{user->uid, user->gid};
+  }
+  dir_options.private_tmp = m_options.private_tmp;
+  if (m_options.private_tmp) {
+    dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, program, env);
+  }
+  return TestDir::create(dir_options);
 }
 
 Event ProcessRunner::wait() {

@@ -3,6 +3,7 @@
 
 #include "process/spawner.hpp"
 #include "runner/runner.hpp"
+#include "runner/test_dir.hpp"
 #include "session/session.hpp"
 #include "util/environment.hpp"
 #include "util/expected.hpp"
@@ -52,6 +53,10 @@ private:
   // Waits for one batch of events (signals, output, deadlines); returns a signal number when the
   // runner was asked to stop, else 0.
   int poll_once();
+  // The test's directories, named and placed as the options say; `program` and `env` name
+  // what it keeps of the host's /tmp.
+  util::Expected<TestDir> make_test_dir(const core::TestSpec& spec, const std::string& program,
+                                        const util::EnvList& env) const;
   void collect_finished();
   enum class Stream { out, err };
   static void drain(Running& test, Stream stream);

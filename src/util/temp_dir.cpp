@@ -159,14 +159,14 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   if (::fstat(m_fd.get(), &ours) != 0) {
     return unexpected(fmt::format("{}: {}", m_path.string(), errno_text(errno)));
   }
-  // The test may have renamed it: the kernel knows its name now. A directory that is no longer
-  // linked anywhere was removed by the test itself (and so was empty).
+  // The test may have renamed it: the kernel knows its name now (without /proc, the name it was
+  // made with is tried). A directory that is no longer linked anywhere was removed by the test
+  // itself (and so was empty).
   std::error_code ec;
-  const std::filesystem::path now =
+  std::filesystem::path now =
       std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", m_fd.get()), ec);
   if (ec) {
-    return unexpected(
-        fmt::format("{}: cannot tell where it is now: {}", m_path.string(), ec.message()));
+    now = m_path;
   }
   if (ours.st_nlink == 0 || now.native().ends_with(" (deleted)")) {
     return std::optional<Location>{};
@@ -176,7 +176,7 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   if (!where.parent ||
       ::fstatat(where.parent.get(), now.filename().c_str(), &there, AT_SYMLINK_NOFOLLOW) != 0 ||
       there.st_dev != ours.st_dev || there.st_ino != ours.st_ino) {
-    return unexpected(fmt::format("{}: moved as the runner was looking for it", now.string()));
+    return unexpected(fmt::format("{}: not where the runner looked for it", now.string()));
   }
   return std::optional<Location>{std::move(where)};
 }
