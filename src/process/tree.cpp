@@ -68,7 +68,6 @@ bool Tree::read_reports() {
       m_status.exec_errno = report.value;
       break;
     case ReportKind::setup_failed:
-      m_status.setup_errno = report.value;
       m_status.setup_error =
           fmt::format("{}: {}", step_name(report.step), util::errno_text(report.value));
       break;

@@ -27,7 +27,6 @@ struct TreeStatus {
   std::optional<int> wait_status; // of the test's main process
   std::optional<int> exec_errno;  // the test could not be executed
   std::string setup_error;        // the monitor could not prepare the test ("chdir: ...")
-  int setup_errno = 0;            // and the errno of that failure
   int leftovers = 0;              // processes still running when the main process ended
   double user_seconds = 0;        // CPU time of all the test's processes
   double system_seconds = 0;

@@ -71,8 +71,8 @@ std::string new_run_id();
 // Where libsystemd sends journal messages.
 inline constexpr const char* journal_socket = "/run/systemd/journal/socket";
 
-// True when a journal is running: its socket is there. gnome-desktop-testing-runner logs its
-// results then, whatever its stdout is.
+// True when a journal is running: its socket is there and takes connections.
+// gnome-desktop-testing-runner logs its results then, whatever its stdout is.
 bool journal_is_running();
 
 // True when the runner's stdout is connected to the journal: $JOURNAL_STREAM names the device

@@ -35,8 +35,9 @@ struct ProcessRunner::Running {
   const core::TestSpec* spec = nullptr;
   std::optional<TestDir> dir;
   std::optional<std::filesystem::path> report_output; // hidden output file in the report dir
-  // Read ends of the test's stdout and stderr: both go to the capture as they arrive, only
-  // stdout to the TAP parser, so a warning on stderr cannot cut a TAP line.
+  // Read ends of the test's output: `out` has stdout, and stderr too unless the test is an
+  // Output=TAP one, whose stderr is `err`. Both go to the capture as they arrive, only `out` to
+  // the TAP parser.
   util::Fd out;
   util::Fd err;
   OutputCapture capture;
@@ -67,14 +68,18 @@ struct ProcessRunner::Running {
   }
 };
 
-// Reads what the test has written to `stream` so far; closes its pipe at end of file.
-void ProcessRunner::drain(Running& test, Stream stream) {
+// Reads what the test has written to `stream`, one buffer at most (`Amount::some`) or all there
+// is now; closes its pipe at end of file.
+void ProcessRunner::read_output(Running& test, Stream stream, Amount amount) {
   util::Fd& fd = test.pipe(stream);
   char buf[65536];
   while (fd) {
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n > 0) {
       test.consume(std::string_view{buf, static_cast<std::size_t>(n)}, stream);
+      if (amount == Amount::some) {
+        return;
+      }
       continue;
     }
     if (n < 0 && errno == EINTR) {
@@ -113,13 +118,29 @@ util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunn
   if (!signals) {
     return util::unexpected(fmt::format("signalfd: {}", util::errno_text(errno)));
   }
-  return std::unique_ptr<ProcessRunner>{
-      new ProcessRunner(std::move(options), spawner, std::move(signals))};
+  // With a private /tmp, the parent of the tests' private /tmp directories: in the report
+  // directory, so that a failed test's is kept by a rename, else near where test directories
+  // go otherwise.
+  util::TempDir private_tmp_parent;
+  if (options.private_tmp) {
+    auto bases = private_tmp_bases(options.temp_base);
+    if (options.report_directory) {
+      bases.insert(bases.begin(), *options.report_directory);
+    }
+    auto parent = make_private_tmp_parent(bases);
+    if (!parent) {
+      return util::unexpected(parent.error().what);
+    }
+    private_tmp_parent = std::move(*parent);
+  }
+  return std::unique_ptr<ProcessRunner>{new ProcessRunner(
+      std::move(options), spawner, std::move(signals), std::move(private_tmp_parent))};
 }
 
 ProcessRunner::ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner,
-                             util::Fd signals)
-    : m_options(std::move(options)), m_spawner(spawner), m_signals(std::move(signals)) {}
+                             util::Fd signals, util::TempDir private_tmp_parent)
+    : m_options(std::move(options)), m_spawner(spawner), m_signals(std::move(signals)),
+      m_private_tmp_parent(std::move(private_tmp_parent)) {}
 
 ProcessRunner::~ProcessRunner() {
   // Trees end their processes in their destructors; do it for all of them at once first.
@@ -184,10 +205,13 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     }
   }
 
+  // An Output=TAP test's stderr has a pipe of its own, so that nothing written there can cut a
+  // TAP line. Other tests write both streams to one pipe, which keeps their exact order (two
+  // pipes cannot tell it).
   util::Pipe out_pipe;
   util::Pipe err_pipe;
   if (!util::make_pipe(out_pipe, util::ReadEnd::nonblocking) ||
-      !util::make_pipe(err_pipe, util::ReadEnd::nonblocking)) {
+      (spec.output_tap && !util::make_pipe(err_pipe, util::ReadEnd::nonblocking))) {
     return fail_to_start(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
 
@@ -228,28 +252,22 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
 util::Expected<TestDir> ProcessRunner::make_test_dir(const core::TestSpec& spec,
                                                      const std::string& program,
                                                      const util::EnvList& env) const {
-  // The directory is made in the report directory, to be kept by a rename, unless the test
-  // user might not reach it there (with a private /tmp, the directory is mounted for the test
-  // by root).
-  const bool in_report_dir =
-      m_options.report_directory && (!m_options.credentials || m_options.private_tmp);
   TestDirOptions dir_options;
-  dir_options.base = in_report_dir           ? *m_options.report_directory
-                     : m_options.private_tmp ? private_tmp_base(m_options.temp_base)
-                                             : m_options.temp_base;
-  // Named after the test as gdtr names it (cut to stay within NAME_MAX), but for a private
-  // /tmp: the path of the working directory in it must stay short, since tests make sockets
-  // there (108 bytes at most), gpg-agent's among them.
-  const auto name_part =
-      m_options.private_tmp ? std::string{} : "-" + util::squash_name(spec.name).substr(0, 200);
-  dir_options.prefix = (in_report_dir ? ".tmp" : "test-tmp") + name_part;
   if (const auto& user = m_options.credentials) {
     dir_options.owner = util::Owner{user->uid, user->gid};
   }
-  dir_options.private_tmp = m_options.private_tmp;
   if (m_options.private_tmp) {
+    dir_options.private_tmp = true;
+    dir_options.base = m_private_tmp_parent.path();
     dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, program, env);
+    return TestDir::create(dir_options);
   }
+  // In the report directory, to be kept by a rename, unless the test user might not reach it
+  // there. Named after the test as gdtr names it, cut to stay within NAME_MAX.
+  const bool in_report_dir = m_options.report_directory && !m_options.credentials;
+  dir_options.base = in_report_dir ? *m_options.report_directory : m_options.temp_base;
+  dir_options.prefix = fmt::format("{}-{}", in_report_dir ? ".tmp" : "test-tmp",
+                                   util::squash_name(spec.name).substr(0, 200));
   return TestDir::create(dir_options);
 }
 
@@ -324,13 +342,15 @@ int ProcessRunner::poll_once() {
     throw std::runtime_error(fmt::format("ppoll: {}", util::errno_text(errno)));
   }
 
+  // One buffer from each stream per round, so that what a test writes to both comes out close
+  // to the order it was written in (two pipes cannot tell it exactly).
   for (std::size_t i = 0; ready > 0 && i < m_running.size(); i++) {
     Running& test = *m_running[i];
     if (fds[2 + per_test * i].revents != 0) {
-      drain(test, Stream::out);
+      read_output(test, Stream::out, Amount::some);
     }
     if (fds[3 + per_test * i].revents != 0) {
-      drain(test, Stream::err);
+      read_output(test, Stream::err, Amount::some);
     }
   }
 
@@ -383,8 +403,8 @@ core::TestResult ProcessRunner::finish(Running& test) {
   result.duration = Clock::now() - test.started_mono;
   // Every process of the test is gone, so this reaches end of file unless something escaped
   // (then the output is cut here rather than waiting for it).
-  drain(test, Stream::out);
-  drain(test, Stream::err);
+  read_output(test, Stream::out, Amount::all);
+  read_output(test, Stream::err, Amount::all);
   test.out.reset();
   test.err.reset();
   test.servers.reset(); // the test's own display and bus, if any
@@ -404,7 +424,8 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.reason = fmt::format("{}: {}", test.program, util::errno_text(*status.exec_errno));
   } else if (!status.setup_error.empty()) {
     result.outcome = core::Outcome::error;
-    result.reason = fmt::format("cannot start the test: {}", status.setup_error);
+    result.reason = fmt::format("cannot start the test in {}: {}", test.dir->work_dir().string(),
+                                status.setup_error);
   } else if (status.wait_status) {
     core::Verdict verdict;
     if (test.tally) {
@@ -442,8 +463,7 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.log_file = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
   }
 
-  const bool denied = status.exec_errno == EACCES || status.setup_errno == EACCES;
-  if (denied && m_options.credentials && !test.start_error) {
+  if (status.exec_errno == EACCES && m_options.credentials && !test.start_error) {
     result.notes.push_back(run_as_hint(*m_options.credentials));
   }
   // Interrupted tests did not fail on their own: their directories go like passing ones'.
@@ -452,11 +472,8 @@ core::TestResult ProcessRunner::finish(Running& test) {
   if (keep) {
     keep_for_report(test, result);
   } else {
-    if (test.dir) {
-      if (auto removed = test.dir->remove(); !removed) {
-        result.notes.push_back(
-            fmt::format("temporary directory left behind: {}", removed.error().what));
-      }
+    for (auto& note : test.dir ? test.dir->remove() : std::vector<std::string>{}) {
+      result.notes.push_back(std::move(note));
     }
     if (test.report_output) {
       std::error_code ec;

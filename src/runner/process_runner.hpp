@@ -8,6 +8,7 @@
 #include "util/environment.hpp"
 #include "util/expected.hpp"
 #include "util/fd.hpp"
+#include "util/temp_dir.hpp"
 
 #include <chrono>
 #include <deque>
@@ -49,7 +50,8 @@ public:
   struct Running; // one started test; defined in the .cpp
 
 private:
-  ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner, util::Fd signals);
+  ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner, util::Fd signals,
+                util::TempDir private_tmp_parent);
   // Waits for one batch of events (signals, output, deadlines); returns a signal number when the
   // runner was asked to stop, else 0.
   int poll_once();
@@ -59,7 +61,8 @@ private:
                                         const util::EnvList& env) const;
   void collect_finished();
   enum class Stream { out, err };
-  static void drain(Running& test, Stream stream);
+  enum class Amount { some, all };
+  static void read_output(Running& test, Stream stream, Amount amount);
   core::TestResult finish(Running& test);
   // Moves a failed test's directory and output to the report directory.
   void keep_for_report(Running& test, core::TestResult& result);
@@ -67,6 +70,7 @@ private:
   ProcessRunnerOptions m_options;
   process::Spawner& m_spawner;
   util::Fd m_signals;
+  util::TempDir m_private_tmp_parent; // removed after the tests' directories in it
   std::vector<std::unique_ptr<Running>> m_running;
   std::deque<Finished> m_done;
   std::deque<Progress> m_progress;

@@ -13,8 +13,10 @@
 namespace ginsttest::runner {
 namespace {
 
-// The name of the working directory in a private /tmp: short, since tests make sockets in it.
-constexpr std::string_view private_work_prefix = "test-tmp";
+// A test's private /tmp (in the run's parent directory of them) and its working directory in
+// it are named short: tests make sockets there, whose paths may not be longer than 107 bytes.
+constexpr std::string_view private_tmp_prefix = "";
+constexpr std::string_view private_work_prefix = "test";
 
 // A private /tmp is world-writable with the sticky bit, as /tmp is.
 constexpr mode_t tmp_mode = 01777;
@@ -48,6 +50,30 @@ util::Expected<std::optional<bool>> make_place_for(int dir_fd, const std::string
   return std::optional<bool>{!S_ISLNK(st.st_mode)};
 }
 
+// The directory holding a run's private /tmp directories: root's, and others may pass through
+// it to their own but not list it, so that a test cannot find another's /tmp.
+constexpr std::string_view private_tmp_parent_prefix = "ginsttest-tmp-";
+constexpr mode_t parent_mode = 0711;
+
+// Whether `user` may pass through `dir` and every directory above it (by their mode bits;
+// ACLs are not read).
+bool passable_by(const std::filesystem::path& dir, const util::Owner& user) {
+  for (auto path = dir.lexically_normal(); !path.empty(); path = path.parent_path()) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return false;
+    }
+    const mode_t bit = st.st_uid == user.uid ? S_IXUSR : st.st_gid == user.gid ? S_IXGRP : S_IXOTH;
+    if ((st.st_mode & bit) == 0) {
+      return false;
+    }
+    if (path == path.root_path()) {
+      break;
+    }
+  }
+  return true;
+}
+
 // Whether `path` is the host's /tmp or in it (once symlinks are resolved).
 bool in_host_tmp(const std::filesystem::path& path) {
   std::error_code ec;
@@ -58,8 +84,36 @@ bool in_host_tmp(const std::filesystem::path& path) {
 
 } // namespace
 
-std::filesystem::path private_tmp_base(const std::filesystem::path& temp_base) {
-  return in_host_tmp(temp_base) ? std::filesystem::path{"/var/tmp"} : temp_base;
+std::vector<std::filesystem::path> private_tmp_bases(const std::filesystem::path& temp_base) {
+  std::vector<std::filesystem::path> bases;
+  if (!in_host_tmp(temp_base)) {
+    bases.push_back(temp_base);
+  }
+  bases.emplace_back("/var/tmp");
+  bases.emplace_back("/tmp");
+  return bases;
+}
+
+util::Expected<util::TempDir>
+make_private_tmp_parent(const std::vector<std::filesystem::path>& bases) {
+  std::string errors;
+  for (const auto& base : bases) {
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(base, ec);
+    if (ec) {
+      continue;
+    }
+    util::remove_stale_dirs(absolute, private_tmp_parent_prefix);
+    auto dir = util::TempDir::create(
+        absolute, fmt::format("{}{}", private_tmp_parent_prefix, ::getpid()), util::Stamp::yes);
+    if (dir && ::fchmod(dir->fd(), parent_mode) == 0) {
+      return dir;
+    }
+    errors += fmt::format("{}{}", errors.empty() ? "" : "; ",
+                          dir ? fmt::format("{}: {}", dir->path().string(), util::errno_text(errno))
+                              : dir.error().what);
+  }
+  return util::unexpected(fmt::format("no place for the tests' private /tmp: {}", errors));
 }
 
 util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
@@ -77,7 +131,7 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
 
   // The private /tmp is root's (the test cannot remove what is mounted in it), and stays
   // closed to everyone else until it holds all it should.
-  auto top = util::TempDir::create(options.base, options.prefix, util::Stamp::no);
+  auto top = util::TempDir::create(options.base, private_tmp_prefix, util::Stamp::no);
   if (!top) {
     return util::unexpected(top.error().what);
   }
@@ -99,10 +153,13 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   if (!work) {
     return util::unexpected(work.error().what);
   }
-  // By its path in the host's namespace where that is visible in the test's too.
-  dir.m_work_dir = in_host_tmp(work->path())
-                       ? std::filesystem::path{"/tmp"} / work->path().filename()
-                       : work->path();
+  // By its path in the host's namespace where the test sees it there too, else by its path in
+  // the private /tmp.
+  const bool host_path_works =
+      !in_host_tmp(work->path()) &&
+      (!options.owner || passable_by(dir.m_top.path().parent_path(), *options.owner));
+  dir.m_work_dir =
+      host_path_works ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();
   dir.m_work = std::move(*work);
   if (::fchmod(dir.m_top.fd(), tmp_mode) != 0) {
     return util::unexpected(fmt::format("cannot open {} up as a /tmp: {}",
@@ -130,36 +187,53 @@ void TestDir::remove_mount_points() {
   m_bound.clear();
 }
 
-util::Status TestDir::remove() {
+std::vector<std::string> TestDir::remove() {
   remove_mount_points();
+  std::vector<std::string> notes;
+  const auto made_as = m_top.path();
   // The working directory first: the test may have moved it out of its /tmp.
-  auto work = m_work ? m_work->remove() : util::Status{util::Ok{}};
-  auto top = m_top.remove();
-  return work ? top : work;
+  for (auto* dir : {m_work ? &*m_work : nullptr, &m_top}) {
+    if (auto removed = dir ? dir->remove() : util::Status{util::Ok{}}; !removed) {
+      notes.push_back(fmt::format("temporary directory left behind: {}", removed.error().what));
+    }
+  }
+  // What a test put in the place of its working directory is gone with its private /tmp.
+  if (auto note = m_work ? std::nullopt : util::left_in_place_of(made_as)) {
+    notes.push_back(std::move(*note));
+  }
+  return notes;
 }
 
 std::vector<std::string> TestDir::keep_as(const std::filesystem::path& target) {
   remove_mount_points();
   std::vector<std::string> notes;
-  std::string note;
   util::TempDir& work = m_work ? *m_work : m_top;
-  if (auto moved = work.move_to(target, note); !moved) {
+  const auto made_as = work.path();
+  if (auto moved = work.move_to(target); !moved) {
     notes.push_back(fmt::format("only the output is kept: {}", moved.error().what));
     std::error_code ec;
     std::filesystem::create_directory(target, ec);
     (void)work.remove();
   }
-  if (!note.empty()) {
-    notes.push_back(std::move(note));
-  }
-  if (m_work) {
-    // What else the test left in its /tmp, if anything, as a directory to read (not a /tmp).
-    std::error_code ec;
-    const bool anything = !std::filesystem::is_empty(m_top.path(), ec) && !ec;
-    if (!anything || ::fchmod(m_top.fd(), 0755) != 0 ||
-        !m_top.move_to(target / kept_tmp_name, note)) {
-      (void)m_top.remove();
+  if (!m_work) {
+    if (auto note = util::left_in_place_of(made_as)) {
+      notes.push_back(std::move(*note));
     }
+    return notes;
+  }
+  // What else the test left in its /tmp, if anything, as a directory to read (not a /tmp).
+  std::error_code ec;
+  if (std::filesystem::is_empty(m_top.path(), ec) || ec) {
+    (void)m_top.remove();
+    return notes;
+  }
+  auto kept = ::fchmod(m_top.fd(), 0755) == 0
+                  ? m_top.move_to(target / kept_tmp_name)
+                  : util::Status{util::unexpected(util::errno_text(errno))};
+  if (!kept) {
+    notes.push_back(
+        fmt::format("what else it left in its /tmp is not kept: {}", kept.error().what));
+    (void)m_top.remove();
   }
   return notes;
 }

@@ -4,10 +4,11 @@
 // holds the working directory and the mount points of what the test still sees of the host's
 // /tmp.
 //
-// A private /tmp is made outside the host's /tmp where it can be (see private_tmp_base), and
-// the test is given its working directory by that path, which names the same directory in
-// the host's mount namespace: services the session bus starts for the test (in the host's
-// namespace) can then use the files it names under its TMPDIR.
+// A run's private /tmp directories are made in one parent directory of the run's (see
+// make_private_tmp_parent), outside the host's /tmp where it can be, and the test is given its
+// working directory by that path when it can reach it there: the path names the same
+// directory in the host's mount namespace, so that services the session bus starts for the
+// test (outside its namespace) can use the files it names under its TMPDIR.
 #pragma once
 
 #include "util/expected.hpp"
@@ -21,8 +22,9 @@
 namespace ginsttest::runner {
 
 struct TestDirOptions {
-  std::filesystem::path base; // where the directory is made
-  std::string prefix;         // its name before "-XXXXXX"
+  // Where the directory is made: with a private /tmp, the run's parent of them.
+  std::filesystem::path base;
+  std::string prefix; // its name before "-XXXXXX", without a private /tmp
   // The user the test runs as: the working directory and its stamp are theirs.
   std::optional<util::Owner> owner;
   bool private_tmp = false;
@@ -31,9 +33,17 @@ struct TestDirOptions {
   std::vector<std::string> shared_tmp_entries;
 };
 
-// Where private /tmp directories are made, given where test directories go otherwise: there,
-// unless that is in the host's /tmp (hidden from tests by their private one), then /var/tmp.
-std::filesystem::path private_tmp_base(const std::filesystem::path& temp_base);
+// Where the parent of a run's private /tmp directories may go, in order, given where test
+// directories go otherwise: there unless that is in the host's /tmp (hidden from tests by
+// their private one), /var/tmp, and then /tmp.
+std::vector<std::filesystem::path> private_tmp_bases(const std::filesystem::path& temp_base);
+
+// Makes the parent of a run's private /tmp directories in the first of `bases` where it can:
+// root's, mode 0711 (tests pass through it to their own /tmp, but cannot list it to find
+// another's), stamped and named after the runner's pid, so that a later run removes it if this
+// one is killed outright.
+util::Expected<util::TempDir>
+make_private_tmp_parent(const std::vector<std::filesystem::path>& bases);
 
 class TestDir {
 public:
@@ -49,9 +59,9 @@ public:
   std::filesystem::path private_tmp() const;
   const std::vector<std::string>& bound_entries() const { return m_bound; }
 
-  // Removes everything, wherever the test moved its working directory. The error says what was
-  // left behind and why.
-  util::Status remove();
+  // Removes everything, wherever the test moved its working directory. Returns notes on what
+  // was left behind and why.
+  std::vector<std::string> remove();
 
   // Keeps a failed test's directories: its working directory, from wherever the test moved it,
   // becomes `target` (which must not exist), and what else it left in its private /tmp goes to

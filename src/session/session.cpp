@@ -59,31 +59,6 @@ util::Status make_private_dir(const std::filesystem::path& path,
 
 constexpr std::string_view run_dir_prefix = "ginsttest-run-";
 
-// Removes the run directories that runners killed outright (SIGKILL) left in `base`: named
-// ginsttest-run-PID-XXXXXX, with no process PID any more, and still holding the stamp (only
-// stamped directories are removed).
-void remove_stale_run_dirs(const std::filesystem::path& base) {
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it{base, ec}, end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!name.starts_with(run_dir_prefix)) {
-      continue;
-    }
-    const auto pid_text = std::string_view{name}.substr(run_dir_prefix.size());
-    pid_t pid = 0;
-    const auto [end_of_pid, parse_error] =
-        std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
-    if (parse_error != std::errc{} || *end_of_pid != '-' || pid <= 0 || ::kill(pid, 0) == 0 ||
-        errno != ESRCH) {
-      continue;
-    }
-    std::error_code stamp_ec;
-    if (std::filesystem::is_regular_file(it->path() / util::stamp_name, stamp_ec)) {
-      (void)util::remove_tree(it->path());
-    }
-  }
-}
-
 // The run's directory: outside /tmp when root, since tests may get a /tmp of their own.
 util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
   std::vector<std::filesystem::path> bases;
@@ -95,7 +70,7 @@ util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
   bases.emplace_back(g_get_tmp_dir());
   std::string errors;
   for (const auto& base : bases) {
-    remove_stale_run_dirs(base);
+    util::remove_stale_dirs(base, run_dir_prefix);
     auto dir = util::TempDir::create(base, fmt::format("{}{}", run_dir_prefix, ::getpid()));
     if (dir) {
       // Root's run directory must be passable for the test user: its own parts are 0700.

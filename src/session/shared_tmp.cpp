@@ -1,16 +1,20 @@
 #include "session/shared_tmp.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <filesystem>
 
 namespace ginsttest::session {
 namespace {
 
 constexpr std::string_view tmp_prefix = "/tmp/";
+constexpr std::string_view file_uri = "file://";
 // What may come before a path in a command line, a path list or a D-Bus address.
 constexpr std::string_view starts_after = " \t\n'\"=:,;";
 // What ends the first component of the path there.
 constexpr std::string_view ends_at = "/ \t\n'\"=:,;";
+// Symlinks in /tmp pointing into /tmp are followed this many times at most.
+constexpr int max_links = 8;
 
 void add_once(std::vector<std::string>& entries, std::string entry) {
   if (std::find(entries.begin(), entries.end(), entry) == entries.end()) {
@@ -18,9 +22,27 @@ void add_once(std::vector<std::string>& entries, std::string entry) {
   }
 }
 
+bool starts_a_path(std::string_view text, std::size_t at) {
+  return at == 0 || starts_after.find(text[at - 1]) != std::string_view::npos ||
+         text.substr(0, at).ends_with(file_uri);
+}
+
 // The variables of the runner, not the test, whose paths the test does not need.
 bool not_the_tests(std::string_view var) {
   return var.starts_with("TMPDIR=") || var.starts_with("PWD=") || var.starts_with("OLDPWD=");
+}
+
+// The entry of /tmp (`tmp`) the symlink `tmp`/`entry` points into, or "".
+std::string link_target_entry(const std::filesystem::path& tmp, const std::string& entry) {
+  std::error_code ec;
+  const auto target = std::filesystem::read_symlink(tmp / entry, ec);
+  if (ec) {
+    return {};
+  }
+  const auto text = target.is_absolute() ? target.lexically_normal().string()
+                                         : ("/tmp" / target).lexically_normal().string();
+  auto named = tmp_entries_named(text);
+  return named.empty() || !text.starts_with(tmp_prefix) ? std::string{} : named.front();
 }
 
 } // namespace
@@ -29,11 +51,12 @@ std::vector<std::string> tmp_entries_named(std::string_view text) {
   std::vector<std::string> entries;
   for (auto at = text.find(tmp_prefix); at != std::string_view::npos;
        at = text.find(tmp_prefix, at + 1)) {
-    if (at > 0 && starts_after.find(text[at - 1]) == std::string_view::npos) {
+    if (!starts_a_path(text, at)) {
       continue; // part of another path: /var/tmp/x
     }
     const auto name_start = at + tmp_prefix.size();
-    const auto name_end = std::min(text.find_first_of(ends_at, name_start), text.size());
+    const auto name_end =
+        std::min(text.find_first_of(at == 0 ? "/" : ends_at, name_start), text.size());
     const auto name = text.substr(name_start, name_end - name_start);
     if (!name.empty() && name != "." && name != "..") {
       add_once(entries, std::string{name});
@@ -43,27 +66,49 @@ std::vector<std::string> tmp_entries_named(std::string_view text) {
 }
 
 std::vector<std::string> shared_tmp_entries(const core::TestSpec& spec, const std::string& program,
-                                            const util::EnvList& env) {
-  std::vector<std::string> texts{spec.root.string(), spec.file.string(), program};
-  // A root or program reached through a symlink may lie in /tmp only once resolved.
+                                            const util::EnvList& env,
+                                            const std::filesystem::path& tmp) {
+  // Where the test itself lies: kept whatever it is (a script installed as /tmp/t.sh).
+  std::vector<std::string> own{spec.root.string(), spec.file.string(), program};
   for (const std::filesystem::path& path : {spec.root, std::filesystem::path{program}}) {
     std::error_code ec;
     if (auto real = std::filesystem::weakly_canonical(path, ec); !ec) {
-      texts.push_back(real.string());
+      own.push_back(real.string());
     }
   }
-  texts.insert(texts.end(), spec.argv.begin(), spec.argv.end());
-  std::copy_if(env.begin(), env.end(), std::back_inserter(texts),
+  // What it names: kept when it is a place (a directory, a socket, a symlink), not a file.
+  std::vector<std::string> named = spec.argv;
+  for (const auto& [name, value] : spec.environment) {
+    named.push_back(name + "=" + value);
+  }
+  std::copy_if(env.begin(), env.end(), std::back_inserter(named),
                [](const std::string& var) { return !not_the_tests(var); });
 
   std::vector<std::string> entries{std::string{x11_socket_dir}};
-  for (const auto& text : texts) {
-    for (auto& entry : tmp_entries_named(text)) {
-      entries.push_back(std::move(entry));
+  auto keep = [&](const std::vector<std::string>& texts, bool any_kind) {
+    for (const auto& text : texts) {
+      for (auto& entry : tmp_entries_named(text)) {
+        struct stat st {};
+        if (::lstat((tmp / entry).c_str(), &st) == 0 &&
+            (any_kind || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISLNK(st.st_mode))) {
+          add_once(entries, std::move(entry));
+        }
+      }
+    }
+  };
+  keep(own, true);
+  keep(named, false);
+  // A symlink kept is followed into /tmp: /tmp/prefix -> /tmp/prefix-1.2.
+  for (std::size_t i = 0, links = 0; i < entries.size() && links < max_links; i++) {
+    struct stat st {};
+    if (::lstat((tmp / entries[i]).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      links++;
+      if (auto target = link_target_entry(tmp, entries[i]); !target.empty()) {
+        add_once(entries, std::move(target));
+      }
     }
   }
   std::sort(entries.begin(), entries.end());
-  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
   return entries;
 }
 

@@ -6,10 +6,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <memory>
 
 namespace ginsttest::util {
@@ -82,16 +85,21 @@ Status remove_open_tree(int fd, const std::filesystem::path& dir) {
   return Ok{};
 }
 
-// What the test put where its directory was made, after moving or removing that directory:
-// not the runner's, so left alone, and said.
-Status replaced_note(const std::filesystem::path& made_as, const std::filesystem::path& now) {
-  struct stat st {};
-  if (made_as == now || ::lstat(made_as.c_str(), &st) != 0) {
-    return Ok{};
+// renameat() to `target`, only when nothing is there (where the file system can say so
+// atomically, as ext4, xfs, btrfs and tmpfs can).
+bool rename_new(int from_dir, const std::filesystem::path& name,
+                const std::filesystem::path& target) {
+  if (::renameat2(from_dir, name.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
+    return true;
   }
-  return unexpected(fmt::format("{}: left alone, the test put it there in place of its own "
-                                "directory",
-                                made_as.string()));
+  struct stat st {};
+  if ((errno != EINVAL && errno != ENOSYS) || ::lstat(target.c_str(), &st) == 0) {
+    if (errno == EINVAL || errno == ENOSYS) {
+      errno = EEXIST;
+    }
+    return false;
+  }
+  return ::renameat(from_dir, name.c_str(), AT_FDCWD, target.c_str()) == 0;
 }
 
 } // namespace
@@ -109,7 +117,8 @@ Status remove_tree(const std::filesystem::path& dir) {
 
 Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string_view prefix,
                                   Stamp stamp, const std::optional<Owner>& owner) {
-  std::string templ = (base / fmt::format("{}-XXXXXX", prefix)).string();
+  std::string templ =
+      (base / fmt::format("{}{}XXXXXX", prefix, prefix.empty() ? "" : "-")).string();
   if (::mkdtemp(templ.data()) == nullptr) {
     return unexpected(fmt::format("cannot create a temporary directory in {}: {}", base.string(),
                                   errno_text(errno)));
@@ -159,17 +168,18 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   if (::fstat(m_fd.get(), &ours) != 0) {
     return unexpected(fmt::format("{}: {}", m_path.string(), errno_text(errno)));
   }
+  // A directory that is no longer linked anywhere was removed by the test itself (and so was
+  // empty).
+  if (ours.st_nlink == 0) {
+    return std::optional<Location>{};
+  }
   // The test may have renamed it: the kernel knows its name now (without /proc, the name it was
-  // made with is tried). A directory that is no longer linked anywhere was removed by the test
-  // itself (and so was empty).
+  // made with is tried).
   std::error_code ec;
   std::filesystem::path now =
       std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", m_fd.get()), ec);
   if (ec) {
     now = m_path;
-  }
-  if (ours.st_nlink == 0 || now.native().ends_with(" (deleted)")) {
-    return std::optional<Location>{};
   }
   Location where{Fd{::open(now.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, now};
   struct stat there {};
@@ -186,13 +196,13 @@ Status TempDir::remove() {
     return Ok{};
   }
   auto where = locate();
-  const auto made_as = std::exchange(m_path, {});
+  m_path.clear();
   const Fd fd = std::move(m_fd);
   if (!where) {
     return unexpected(fmt::format("not removed: {}", where.error().what));
   }
   if (!*where) {
-    return replaced_note(made_as, {});
+    return Ok{};
   }
   // Emptied through our own descriptor, then unlinked under its current name.
   const auto& now = (*where)->path;
@@ -203,10 +213,10 @@ Status TempDir::remove() {
       errno != ENOENT) {
     return unexpected(fmt::format("{}: {}", now.string(), errno_text(errno)));
   }
-  return replaced_note(made_as, now);
+  return Ok{};
 }
 
-Status TempDir::move_to(const std::filesystem::path& target, std::string& note) {
+Status TempDir::move_to(const std::filesystem::path& target) {
   auto where = locate();
   if (!where) {
     return unexpected(where.error().what);
@@ -215,15 +225,45 @@ Status TempDir::move_to(const std::filesystem::path& target, std::string& note) 
     return unexpected(fmt::format("{}: the test removed it", m_path.string()));
   }
   const auto& now = (*where)->path;
-  if (::renameat((*where)->parent.get(), now.filename().c_str(), AT_FDCWD, target.c_str()) != 0) {
+  if (!rename_new((*where)->parent.get(), now.filename(), target)) {
     return unexpected(
         fmt::format("cannot move {} to {}: {}", now.string(), target.string(), errno_text(errno)));
   }
   m_fd.reset();
-  if (auto replaced = replaced_note(std::exchange(m_path, {}), now); !replaced) {
-    note = replaced.error().what;
-  }
+  m_path.clear();
   return Ok{};
+}
+
+void remove_stale_dirs(const std::filesystem::path& base, std::string_view prefix) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it{base, ec}, end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) {
+      continue;
+    }
+    const auto pid_text = std::string_view{name}.substr(prefix.size());
+    pid_t pid = 0;
+    const auto [end_of_pid, parse_error] =
+        std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
+    if (parse_error != std::errc{} || *end_of_pid != '-' || pid <= 0 || ::kill(pid, 0) == 0 ||
+        errno != ESRCH) {
+      continue;
+    }
+    struct stat st {};
+    if (::lstat((it->path() / stamp_name).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_uid == ::geteuid()) {
+      (void)remove_tree(it->path());
+    }
+  }
+}
+
+std::optional<std::string> left_in_place_of(const std::filesystem::path& made_as) {
+  struct stat st {};
+  if (::lstat(made_as.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return fmt::format("{}: left alone, the test put it there in place of its own directory",
+                     made_as.string());
 }
 
 } // namespace ginsttest::util

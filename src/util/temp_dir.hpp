@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ginsttest::util {
@@ -36,8 +37,8 @@ enum class Stamp { yes, no };
 // moved it, and a directory put in its place is never taken for it.
 class TempDir {
 public:
-  // Makes BASE/PREFIX-XXXXXX with mode 0700, holding an empty stamp file unless told not to;
-  // with `owner`, both are given to that user.
+  // Makes BASE/PREFIX-XXXXXX (BASE/XXXXXX without a prefix) with mode 0700, holding an empty stamp
+  // file unless told not to; with `owner`, both are given to that user.
   static Expected<TempDir> create(const std::filesystem::path& base, std::string_view prefix,
                                   Stamp stamp = Stamp::yes,
                                   const std::optional<Owner>& owner = std::nullopt);
@@ -62,8 +63,7 @@ public:
 
   // Moves the directory, from wherever it is now, to `target` (which must not exist, on the
   // same file system). Afterwards the object holds nothing; on failure it still holds it.
-  // `note` gets what the test put where the directory was made, if anything (left alone).
-  Status move_to(const std::filesystem::path& target, std::string& note);
+  Status move_to(const std::filesystem::path& target);
 
   // Keeps the directory on disk; the caller now owns it.
   std::filesystem::path release();
@@ -81,5 +81,13 @@ private:
   std::filesystem::path m_path;
   Fd m_fd;
 };
+
+// Removes the directories in `base` that runs killed outright (SIGKILL) left there: named
+// PREFIX + PID + "-XXXXXX", no process PID any more, and stamped by the runner's own user.
+void remove_stale_dirs(const std::filesystem::path& base, std::string_view prefix);
+
+// After a TempDir made as `made_as` was removed or moved: a note naming what the test put in its
+// place, which is not the runner's and so was left alone; none when nothing is there.
+std::optional<std::string> left_in_place_of(const std::filesystem::path& made_as);
 
 } // namespace ginsttest::util

@@ -1,7 +1,8 @@
 #!/bin/bash
-# A test's stdout and stderr come through pipes of their own: TAP is read from stdout only, so
-# a message on stderr (GLib's g_message, a shell's warning) can neither cut a TAP line nor pass
-# for a test point; the log and the console still hold both streams.
+# An Output=TAP test's stdout and stderr come through pipes of their own: TAP is read from stdout
+# only, so a message on stderr (GLib's g_message, a shell's warning) can neither cut a TAP line
+# nor pass for a test point; the log and the console still hold both streams. Other tests write
+# both to one pipe, which keeps their exact order.
 source "$(dirname "$0")/lib.sh"
 
 # stdout: "1..2", "ok 1 - first" written in two pieces with a stderr line between them, then
@@ -43,5 +44,12 @@ for line in ("noise in the middle\n", "not ok 1 - only on stderr\n"):
 assert log == "1..2\nok 1 - first\nok 2 - second\n", log
 PY
     fail "the TAP points or the log are wrong"
+
+# Without Output=TAP: one pipe, the order written.
+make_test plain/order.test session "sh -c 'for i in 1 2 3 4 5; do echo err\$i >&2; echo out\$i; done'"
+run_runner -d "$TREE" plain/ -L "$SCRATCH/logs"
+assert_eq "$RC" 0 "exit status of the test writing both streams"
+assert_eq "$(paste -sd' ' "$SCRATCH/logs/plain_order.test.txt")" \
+    "err1 out1 err2 out2 err3 out3 err4 out4 err5 out5" "the log of a test writing both streams"
 assert_tmp_clean
 echo ok

@@ -41,6 +41,9 @@ done
   echo \"x11=\$(ls -d /tmp/.X11-unix 2>/dev/null)\"
   echo \"display=\$DISPLAY\"
   echo \"tmp_mode=\$(stat -c %a /tmp)\"
+  # The directory holding every test's private /tmp can be passed, not listed: no test finds
+  # another's.
+  ls \"\$(dirname \"\$(dirname \"\$TMPDIR\")\")\" >/dev/null 2>&1 && echo others=listed || echo others=hidden
   # What ostree's test library does first: make its whole directory writable.
   chmod -R u+w . && echo chmod=ok
   # Its TMPDIR is its own: it may rename it and remove it.
@@ -65,7 +68,7 @@ for t in a b; do
     # it is made to be kept), which names the same directory for processes outside the test's
     # mount namespace, such as the services its session bus starts.
     cwd=$(sed -n 's/^cwd=//p' "$seen")
-    [[ $cwd =~ ^$SCRATCH/rep/\.tmp-[A-Za-z0-9]{6}/test-tmp-[A-Za-z0-9]{6}$ ]] \
+    [[ $cwd =~ ^$SCRATCH/rep/ginsttest-tmp-[0-9]+-[A-Za-z0-9]{6}/[A-Za-z0-9]{6}/test-[A-Za-z0-9]{6}$ ]] \
         || fail "cwd of $t is $cwd"
     assert_line "$seen" "same_as_tmp=/tmp/$(basename "$cwd")"
     assert_line "$seen" "tmpdir=$cwd"
@@ -75,6 +78,7 @@ for t in a b; do
     assert_line "$seen" "tmp_mode=1777"
     assert_line "$seen" "chmod=ok"
     assert_line "$seen" "rename=ok"
+    assert_line "$seen" "others=hidden"
 done
 assert_line "$OUT" "PASS: grp/rmdir.test"
 # The display the runner started is reachable through the shared socket directory.
@@ -99,20 +103,63 @@ RC=0
 TMPDIR=/tmp "$RUNNER" -d "$TREE" where/ >"$OUT" 2>"$ERR" </dev/null || RC=$?
 assert_eq "$RC" 0 "exit status with TMPDIR=/tmp"
 where=$(cat "$SCRATCH/seen-where")
-[[ $where =~ ^/var/tmp/test-tmp-[A-Za-z0-9]{6}/test-tmp-[A-Za-z0-9]{6}$ ]] \
+[[ $where =~ ^/var/tmp/ginsttest-tmp-[0-9]+-[A-Za-z0-9]{6}/[A-Za-z0-9]{6}/test-[A-Za-z0-9]{6}$ ]] \
     || fail "cwd with TMPDIR=/tmp is $where"
-[[ ! -e ${where%/*} ]] || fail "${where%/*} left behind"
-rm "$TREE/installed-tests/where/pwd.test"
+parent=${where%/*/*}
+[[ ! -e $parent ]] || fail "$parent left behind"
 
 # The working directory's path stays short whatever the test's name: tests make sockets there,
-# whose paths may not be longer than 107 bytes (gpg-agent's in ostree's tests).
+# whose paths may not be longer than 107 bytes (gpg-agent's in ostree's tests). Below the
+# runner's TMPDIR it takes 50 bytes at most: here, room for a socket name of 24.
 long=long/$(printf 'x%.0s' {1..100}).test
 make_test "$long" session \
-    "python3 -c 'import os, socket; socket.socket(socket.AF_UNIX).bind(os.getcwd() + \"/\" + 30 * \"s\")'"
+    "python3 -c 'import os, socket; socket.socket(socket.AF_UNIX).bind(os.getcwd() + \"/\" + 24 * \"s\")'"
 run_runner -d "$TREE" long/
 assert_eq "$RC" 0 "exit status of a test with a long name binding a socket in its directory"
 assert_tmp_clean
 rm -r "$TREE/installed-tests/long"
+
+# A report directory the test user cannot pass through (under root's home, say): the test is
+# given its directory by its path in the private /tmp instead, and still runs.
+mkdir -m 0700 "$SCRATCH/root-only"
+make_test where/pwd.test session "sh -c 'pwd > $SCRATCH/seen-where'"
+run_runner -d "$TREE" where/ --report-directory="$SCRATCH/root-only/rep"
+assert_eq "$RC" 0 "exit status with a report directory the test user cannot reach"
+assert_line "$OUT" "PASS: where/pwd.test"
+[[ $(cat "$SCRATCH/seen-where") =~ ^/tmp/test-[A-Za-z0-9]{6}$ ]] \
+    || fail "cwd with an unreachable report directory is $(cat "$SCRATCH/seen-where")"
+assert_eq "$(entries "$SCRATCH/root-only/rep")" "" "report directory after a passing run"
+
+# A file of the host's /tmp that the test names is what it writes, not a place it needs: it
+# stays the test's own, so a stale one of root's gets in nobody's way.
+stale=/tmp/ginsttest-it-result-$$.xml
+echo stale >"$stale"
+trap 'rm -f "$host_file" "$same" "$stale"; cleanup' EXIT
+make_test where/pwd.test session "sh -c 'echo mine > $stale && cat $stale > $SCRATCH/seen-where'"
+run_runner -d "$TREE" where/
+assert_eq "$RC" 0 "exit status with a stale file of the name the test writes"
+assert_eq "$(cat "$SCRATCH/seen-where")" "mine" "what the test read back"
+assert_eq "$(cat "$stale")" "stale" "the host's file"
+
+# A runner killed outright leaves the parent of its private /tmp directories; the next run
+# removes it.
+mkfifo "$SCRATCH/started.fifo"
+make_test where/pwd.test session "sh -c 'pwd > $SCRATCH/seen-where; echo up > $SCRATCH/started.fifo; exec sleep 1000'"
+TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" where/ >"$OUT" 2>"$ERR" </dev/null &
+runner=$!
+wait_fifo "$SCRATCH/started.fifo"
+kill -KILL "$runner"
+{ wait "$runner"; } 2>/dev/null || true
+parent=$(cat "$SCRATCH/seen-where")
+parent=${parent%/*/*}
+[[ -d $parent ]] || fail "no $parent after the runner was killed"
+# Its tests are gone with it (PR_SET_PDEATHSIG): nothing holds the directory now.
+for _ in $(seq 100); do pgrep -f "sleep 1000" >/dev/null || break; sleep 0.1; done
+make_test where/pwd.test session true
+run_runner -d "$TREE" where/
+assert_eq "$RC" 0 "exit status of the run after a killed one"
+[[ ! -e $parent ]] || fail "the next run left $parent of the killed one"
+rm -r "$TREE/installed-tests/where"
 
 # Off: the real /tmp, shared.
 rm -rf "$SCRATCH/barrier" "$SCRATCH/rep"

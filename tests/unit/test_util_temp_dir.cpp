@@ -69,22 +69,48 @@ TEST_CASE("a directory put in the place of ours is left alone, and said") {
   fs::rename(path, moved);
   fs::create_directory(path);
   std::ofstream{path / "theirs"} << "x";
-  auto status = dir->remove();
+  CHECK(dir->remove());
   CHECK_FALSE(fs::exists(moved));
-  REQUIRE_FALSE(status);
-  CHECK(status.error().what.find(path.string() + ": left alone") != std::string::npos);
   CHECK(fs::exists(path / "theirs"));
+  const auto note = util::left_in_place_of(path);
+  REQUIRE(note);
+  CHECK(note->find(path.string() + ": left alone") != std::string::npos);
   CHECK(util::remove_tree(path));
+  CHECK_FALSE(util::left_in_place_of(path));
 
-  // Removed by the test and made again: the same.
+  // Removed by the test and made again: ours is gone, theirs stays.
   auto again = util::TempDir::create(fs::temp_directory_path(), "unit");
   REQUIRE(again);
   const auto again_path = again->path();
   CHECK(util::remove_tree(again_path));
   fs::create_directory(again_path);
-  CHECK_FALSE(again->remove());
+  CHECK(again->remove());
   CHECK(fs::exists(again_path));
   CHECK(util::remove_tree(again_path));
+}
+
+TEST_CASE("a directory whose name ends like a deleted one's is still found") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(dir);
+  const auto moved = fs::path{dir->path().string() + " (deleted)"};
+  fs::rename(dir->path(), moved);
+  CHECK(dir->remove());
+  CHECK_FALSE(fs::exists(moved));
+}
+
+TEST_CASE("moving never replaces what is there") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(dir);
+  auto other = util::TempDir::create(fs::temp_directory_path(), "unit");
+  REQUIRE(other);
+  std::ofstream{other->path() / "keep"} << "x";
+  CHECK_FALSE(dir->move_to(other->path()));
+  CHECK(fs::exists(other->path() / "keep"));
+  CHECK(fs::exists(dir->path()));
+  const auto target = fs::path{dir->path().string() + "-kept"};
+  CHECK(dir->move_to(target));
+  CHECK(fs::is_directory(target));
+  CHECK(util::remove_tree(target));
 }
 
 TEST_CASE("a directory the test removed itself is no error") {
