@@ -475,10 +475,11 @@ core::TestResult ProcessRunner::finish(Running& test) {
     for (auto& note : test.dir ? test.dir->remove() : std::vector<std::string>{}) {
       result.notes.push_back(std::move(note));
     }
-    if (test.report_output) {
-      std::error_code ec;
-      std::filesystem::remove(*test.report_output, ec);
-    }
+  }
+  // Unless it became the kept output.txt, the hidden copy of the output goes.
+  if (test.report_output) {
+    std::error_code ec;
+    std::filesystem::remove(*test.report_output, ec);
   }
   return result;
 }
