@@ -29,6 +29,18 @@ runs_logged() {
     journald_json | grep -c '"MESSAGE_ID":"28975e3bb44f426aa28d323ee4c6080e"' || true
 }
 
+# assert_logged_pass_fail WHAT: the last run logged grp/pass.test passing and grp/fail.test
+# failing, and no other result.
+assert_logged_pass_fail() {
+    last_run
+    "$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "$1 did not log its results"
+import json, sys
+run = json.load(open(sys.argv[1]))
+outcomes = {e["GDTR_TEST"]: e["GINSTTEST_OUTCOME"] for e in run if "GINSTTEST_OUTCOME" in e}
+assert outcomes == {"grp/pass.test": "PASS", "grp/fail.test": "FAIL"}, outcomes
+PY
+}
+
 # Every outcome, with a log directory so that results name their log file.
 make_test grp/pass.test session true
 make_test grp/fail.test session "sh -c 'exit 3'"
@@ -184,13 +196,7 @@ assert_not_contains "$OUT" "Running test:"
 assert_not_contains "$OUT" "PASS: grp/pass.test"
 assert_not_contains "$OUT" "Random order"
 assert_line "$OUT" "FAIL: grp/fail.test (exited with status 3)"
-last_run
-"$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "the run with JOURNAL_STREAM did not log its results"
-import json, sys
-run = json.load(open(sys.argv[1]))
-outcomes = {e["GDTR_TEST"]: e["GINSTTEST_OUTCOME"] for e in run if "GINSTTEST_OUTCOME" in e}
-assert outcomes == {"grp/pass.test": "PASS", "grp/fail.test": "FAIL"}, outcomes
-PY
+assert_logged_pass_fail "the run with JOURNAL_STREAM"
 
 # By default the run logs whenever a journal is running, as gdtr does, whatever stdout is (a
 # file here, with no JOURNAL_STREAM, or one naming another file: a wrapper's stdout redirected),
@@ -210,13 +216,7 @@ for stream in none elsewhere; do
     assert_eq "$(runs_logged)" $((before + 1)) "runs in the journal (JOURNAL_STREAM: $stream)"
     assert_line "$OUT" "Running test: grp/pass.test"
     assert_line "$OUT" "PASS: grp/pass.test"
-    last_run
-    "$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "the run with stdout to a file did not log its results"
-import json, sys
-run = json.load(open(sys.argv[1]))
-outcomes = {e["GDTR_TEST"]: e["GINSTTEST_OUTCOME"] for e in run if "GINSTTEST_OUTCOME" in e}
-assert outcomes == {"grp/pass.test": "PASS", "grp/fail.test": "FAIL"}, outcomes
-PY
+    assert_logged_pass_fail "the run with stdout to a file (JOURNAL_STREAM: $stream)"
 done
 before=$(runs_logged)
 RC=0
