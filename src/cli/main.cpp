@@ -165,9 +165,16 @@ int run(int argc, char** argv) {
   // host reads by MESSAGE_ID; when stdout is the journal too, the console keeps only the
   // failures and the summary, so nothing is logged twice.
   const bool stdout_journal = report::stdout_is_journal();
-  const bool journal =
-      config.journal == core::StatusMode::yes ||
-      (config.journal == core::StatusMode::automatic && report::journal_is_running());
+  const bool journal_running = report::journal_is_running();
+  const bool journal = config.journal == core::StatusMode::yes ||
+                       (config.journal == core::StatusMode::automatic && journal_running);
+  if (config.journal == core::StatusMode::yes && !journal_running) {
+    // libsystemd drops messages without an error when journald is not running: say it once.
+    fmt::print(stderr,
+               "ginsttest-runner: warning: no journal ({} is missing, or nobody listens there); "
+               "the run's journal messages are lost\n",
+               report::journal_socket);
+  }
   console.quiet = config.quiet || (journal && stdout_journal && !config.tap);
   console.progress =
       config.status == core::StatusMode::yes ||

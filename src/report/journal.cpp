@@ -202,13 +202,6 @@ void Journal::maybe_send_status() {
 }
 
 void Journal::run_started(const RunInfo& info) {
-  // libsystemd drops messages without an error when journald is not running: say it once.
-  if (!journal_is_running()) {
-    fmt::print(stderr,
-               "ginsttest-runner: warning: no journal ({} is missing, or nobody listens "
-               "there); the run's journal messages are lost\n",
-               journal_socket);
-  }
   m_total = info.total;
   m_run_start = m_last_status = std::chrono::steady_clock::now();
   const std::string order =

@@ -102,6 +102,14 @@ std::string run_as_hint(const process::Credentials& user) {
                      user.uid);
 }
 
+// Who the tests' directories belong to, when not the runner's own user.
+std::optional<util::Owner> test_user(const ProcessRunnerOptions& options) {
+  if (const auto& user = options.credentials) {
+    return util::Owner{user->uid, user->gid};
+  }
+  return std::nullopt;
+}
+
 std::string seconds_text(std::chrono::seconds s) {
   return fmt::format("{} s", s.count());
 }
@@ -121,13 +129,13 @@ util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunn
   // With a private /tmp, the parent of the tests' private /tmp directories: in the report
   // directory, so that a failed test's is kept by a rename, else near where test directories
   // go otherwise.
-  util::TempDir private_tmp_parent;
+  PrivateTmpParent private_tmp_parent;
   if (options.private_tmp) {
     auto bases = private_tmp_bases(options.temp_base);
     if (options.report_directory) {
       bases.insert(bases.begin(), *options.report_directory);
     }
-    auto parent = make_private_tmp_parent(bases);
+    auto parent = make_private_tmp_parent(bases, test_user(options));
     if (!parent) {
       return util::unexpected(parent.error().what);
     }
@@ -138,7 +146,7 @@ util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunn
 }
 
 ProcessRunner::ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner,
-                             util::Fd signals, util::TempDir private_tmp_parent)
+                             util::Fd signals, PrivateTmpParent private_tmp_parent)
     : m_options(std::move(options)), m_spawner(spawner), m_signals(std::move(signals)),
       m_private_tmp_parent(std::move(private_tmp_parent)) {}
 
@@ -157,8 +165,6 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   test->spec = &spec;
   test->started_mono = Clock::now();
   test->started_wall = std::chrono::system_clock::now();
-  const auto squashed = util::squash_name(spec.name);
-
   auto fail_to_start = [&](std::string reason) {
     test->start_error = std::move(reason);
     m_done.push_back(Finished{id, finish(*test)});
@@ -177,7 +183,7 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
                      test->servers->overrides.end());
   }
   overrides.insert(overrides.end(), spec.environment.begin(), spec.environment.end());
-  const auto env = util::merge_environment(m_options.base_env, overrides);
+  auto env = util::merge_environment(m_options.base_env, overrides);
   // Without PATH, the search path execvp and g_spawn use.
   const auto search_path = util::lookup(env, "PATH");
   test->program =
@@ -189,20 +195,8 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   }
   test->dir = std::move(*dir);
 
-  if (m_options.log_directory) {
-    if (auto status = test->capture.add_file(*m_options.log_directory / (squashed + ".txt"));
-        !status) {
-      return fail_to_start(fmt::format("cannot write the log: {}", status.error().what));
-    }
-  }
-  if (m_options.report_directory) {
-    // In the report directory, which only the runner writes, whichever directory the test
-    // was given.
-    test->report_output = *m_options.report_directory /
-                          ("." + test->dir->made_in_base().filename().string() + ".output");
-    if (auto status = test->capture.add_file(*test->report_output); !status) {
-      return fail_to_start(fmt::format("cannot write the output: {}", status.error().what));
-    }
+  if (auto status = open_output_files(*test); !status) {
+    return fail_to_start(status.error().what);
   }
 
   // An Output=TAP test's stderr has a pipe of its own, so that nothing written there can cut a
@@ -216,9 +210,12 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   }
 
   process::SpawnRequest request;
-  // TMPDIR first, so that TestEnvironment may still set it.
-  overrides.insert(overrides.begin(), {"TMPDIR", test->dir->work_dir().string()});
-  request.env = util::merge_environment(m_options.base_env, overrides);
+  request.env = std::move(env);
+  // TMPDIR is the test's directory, unless TestEnvironment says otherwise.
+  if (std::none_of(spec.environment.begin(), spec.environment.end(),
+                   [](const auto& var) { return var.first == "TMPDIR"; })) {
+    util::set_variable(request.env, "TMPDIR", test->dir->work_dir().string());
+  }
   request.argv = spec.argv;
   request.program = test->program;
   request.cwd = test->dir->work_dir();
@@ -249,16 +246,34 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   m_running.push_back(std::move(test));
 }
 
+util::Status ProcessRunner::open_output_files(Running& test) const {
+  if (m_options.log_directory) {
+    const auto log = *m_options.log_directory / (util::squash_name(test.spec->name) + ".txt");
+    if (auto status = test.capture.add_file(log); !status) {
+      return util::unexpected(fmt::format("cannot write the log: {}", status.error().what));
+    }
+  }
+  if (m_options.report_directory) {
+    // In the report directory, which only the runner writes, whichever directory the test
+    // was given.
+    test.report_output = *m_options.report_directory /
+                         ("." + test.dir->made_in_base().filename().string() + ".output");
+    if (auto status = test.capture.add_file(*test.report_output); !status) {
+      return util::unexpected(fmt::format("cannot write the output: {}", status.error().what));
+    }
+  }
+  return util::Ok{};
+}
+
 util::Expected<TestDir> ProcessRunner::make_test_dir(const core::TestSpec& spec,
                                                      const std::string& program,
                                                      const util::EnvList& env) const {
   TestDirOptions dir_options;
-  if (const auto& user = m_options.credentials) {
-    dir_options.owner = util::Owner{user->uid, user->gid};
-  }
+  dir_options.owner = test_user(m_options);
   if (m_options.private_tmp) {
     dir_options.private_tmp = true;
-    dir_options.base = m_private_tmp_parent.path();
+    dir_options.base = m_private_tmp_parent.dir.path();
+    dir_options.host_path = m_private_tmp_parent.host_paths;
     dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, program, env);
     return TestDir::create(dir_options);
   }
@@ -466,13 +481,18 @@ core::TestResult ProcessRunner::finish(Running& test) {
   if (status.exec_errno == EACCES && m_options.credentials && !test.start_error) {
     result.notes.push_back(run_as_hint(*m_options.credentials));
   }
+  settle_directories(test, result);
+  return result;
+}
+
+void ProcessRunner::settle_directories(Running& test, core::TestResult& result) {
   // Interrupted tests did not fail on their own: their directories go like passing ones'.
   const bool keep = m_options.report_directory && core::is_failure(result.outcome) &&
                     result.outcome != core::Outcome::interrupted && test.dir;
   if (keep) {
     keep_for_report(test, result);
-  } else {
-    for (auto& note : test.dir ? test.dir->remove() : std::vector<std::string>{}) {
+  } else if (test.dir) {
+    for (auto& note : test.dir->remove()) {
       result.notes.push_back(std::move(note));
     }
   }
@@ -481,7 +501,6 @@ core::TestResult ProcessRunner::finish(Running& test) {
     std::error_code ec;
     std::filesystem::remove(*test.report_output, ec);
   }
-  return result;
 }
 
 void ProcessRunner::keep_for_report(Running& test, core::TestResult& result) {

@@ -51,7 +51,7 @@ public:
 
 private:
   ProcessRunner(ProcessRunnerOptions options, process::Spawner& spawner, util::Fd signals,
-                util::TempDir private_tmp_parent);
+                PrivateTmpParent private_tmp_parent);
   // Waits for one batch of events (signals, output, deadlines); returns a signal number when the
   // runner was asked to stop, else 0.
   int poll_once();
@@ -64,13 +64,18 @@ private:
   enum class Amount { some, all };
   static void read_output(Running& test, Stream stream, Amount amount);
   core::TestResult finish(Running& test);
+  // The test's log and, with a report directory, the hidden copy of its output kept there.
+  util::Status open_output_files(Running& test) const;
+  // Keeps a failed test's directories for the report, or removes them; the notes say what
+  // could not be done.
+  void settle_directories(Running& test, core::TestResult& result);
   // Moves a failed test's directory and output to the report directory.
   void keep_for_report(Running& test, core::TestResult& result);
 
   ProcessRunnerOptions m_options;
   process::Spawner& m_spawner;
   util::Fd m_signals;
-  util::TempDir m_private_tmp_parent; // removed after the tests' directories in it
+  PrivateTmpParent m_private_tmp_parent; // removed after the tests' directories in it
   std::vector<std::unique_ptr<Running>> m_running;
   std::deque<Finished> m_done;
   std::deque<Progress> m_progress;

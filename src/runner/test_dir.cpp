@@ -94,8 +94,9 @@ std::vector<std::filesystem::path> private_tmp_bases(const std::filesystem::path
   return bases;
 }
 
-util::Expected<util::TempDir>
-make_private_tmp_parent(const std::vector<std::filesystem::path>& bases) {
+util::Expected<PrivateTmpParent>
+make_private_tmp_parent(const std::vector<std::filesystem::path>& bases,
+                        const std::optional<util::Owner>& owner) {
   std::string errors;
   for (const auto& base : bases) {
     std::error_code ec;
@@ -107,7 +108,9 @@ make_private_tmp_parent(const std::vector<std::filesystem::path>& bases) {
     auto dir = util::TempDir::create(
         absolute, fmt::format("{}{}", private_tmp_parent_prefix, ::getpid()), util::Stamp::yes);
     if (dir && ::fchmod(dir->fd(), parent_mode) == 0) {
-      return dir;
+      const bool host_paths =
+          !in_host_tmp(dir->path()) && (!owner || passable_by(dir->path(), *owner));
+      return PrivateTmpParent{std::move(*dir), host_paths};
     }
     errors += fmt::format("{}{}", errors.empty() ? "" : "; ",
                           dir ? fmt::format("{}: {}", dir->path().string(), util::errno_text(errno))
@@ -153,13 +156,8 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   if (!work) {
     return util::unexpected(work.error().what);
   }
-  // By its path in the host's namespace where the test sees it there too, else by its path in
-  // the private /tmp.
-  const bool host_path_works =
-      !in_host_tmp(work->path()) &&
-      (!options.owner || passable_by(dir.m_top.path().parent_path(), *options.owner));
   dir.m_work_dir =
-      host_path_works ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();
+      options.host_path ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();
   dir.m_work = std::move(*work);
   if (::fchmod(dir.m_top.fd(), tmp_mode) != 0) {
     return util::unexpected(fmt::format("cannot open {} up as a /tmp: {}",
@@ -190,13 +188,17 @@ void TestDir::remove_mount_points() {
 std::vector<std::string> TestDir::remove() {
   remove_mount_points();
   std::vector<std::string> notes;
-  const auto made_as = m_top.path();
-  // The working directory first: the test may have moved it out of its /tmp.
-  for (auto* dir : {m_work ? &*m_work : nullptr, &m_top}) {
-    if (auto removed = dir ? dir->remove() : util::Status{util::Ok{}}; !removed) {
+  auto remove = [&](util::TempDir& dir) {
+    if (auto removed = dir.remove(); !removed) {
       notes.push_back(fmt::format("temporary directory left behind: {}", removed.error().what));
     }
+  };
+  const auto made_as = m_top.path();
+  // The working directory first: the test may have moved it out of its /tmp.
+  if (m_work) {
+    remove(*m_work);
   }
+  remove(m_top);
   // What a test put in the place of its working directory is gone with its private /tmp.
   if (auto note = m_work ? std::nullopt : util::left_in_place_of(made_as)) {
     notes.push_back(std::move(*note));

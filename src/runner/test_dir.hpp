@@ -31,6 +31,9 @@ struct TestDirOptions {
   // With a private /tmp: the entries of the host's /tmp the test keeps (see shared_tmp.hpp).
   // Those that exist get a mount point (or, for a symlink, a copy of it).
   std::vector<std::string> shared_tmp_entries;
+  // With a private /tmp: the test is given its working directory by its path in `base` (see
+  // PrivateTmpParent), else by its path in its /tmp.
+  bool host_path = false;
 };
 
 // Where the parent of a run's private /tmp directories may go, in order, given where test
@@ -38,12 +41,21 @@ struct TestDirOptions {
 // their private one), /var/tmp, and then /tmp.
 std::vector<std::filesystem::path> private_tmp_bases(const std::filesystem::path& temp_base);
 
-// Makes the parent of a run's private /tmp directories in the first of `bases` where it can:
-// root's, mode 0711 (tests pass through it to their own /tmp, but cannot list it to find
-// another's), stamped and named after the runner's pid, so that a later run removes it if this
-// one is killed outright.
-util::Expected<util::TempDir>
-make_private_tmp_parent(const std::vector<std::filesystem::path>& bases);
+// The parent of a run's private /tmp directories: root's, mode 0711 (tests pass through it to
+// their own /tmp, but cannot list it to find another's), stamped and named after the runner's
+// pid, so that a later run removes it if this one is killed outright.
+struct PrivateTmpParent {
+  util::TempDir dir;
+  // Whether the tests' working directories can be given to them by their paths in `dir`: it
+  // lies outside the host's /tmp, and `owner` (the test user, if any) may pass through every
+  // directory above it.
+  bool host_paths = false;
+};
+
+// Makes the parent in the first of `bases` where it can.
+util::Expected<PrivateTmpParent>
+make_private_tmp_parent(const std::vector<std::filesystem::path>& bases,
+                        const std::optional<util::Owner>& owner);
 
 class TestDir {
 public:

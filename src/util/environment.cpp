@@ -1,5 +1,6 @@
 #include "util/environment.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <unordered_map>
@@ -28,9 +29,18 @@ EnvList merge_environment(const EnvList& base,
   return out;
 }
 
+namespace {
+
+// Whether NAME=VALUE `entry` sets `name`.
+bool sets(std::string_view entry, std::string_view name) {
+  return entry.size() > name.size() && entry[name.size()] == '=' && entry.starts_with(name);
+}
+
+} // namespace
+
 std::string_view lookup(const EnvList& env, std::string_view name) {
   for (const auto& entry : env) {
-    if (entry.size() > name.size() && entry[name.size()] == '=' && entry.starts_with(name)) {
+    if (sets(entry, name)) {
       return std::string_view{entry}.substr(name.size() + 1);
     }
   }
@@ -40,11 +50,22 @@ std::string_view lookup(const EnvList& env, std::string_view name) {
 EnvList without(const EnvList& env, std::string_view name) {
   EnvList out;
   for (const auto& entry : env) {
-    if (!(entry.size() > name.size() && entry[name.size()] == '=' && entry.starts_with(name))) {
+    if (!sets(entry, name)) {
       out.push_back(entry);
     }
   }
   return out;
+}
+
+void set_variable(EnvList& env, std::string_view name, std::string_view value) {
+  auto entry = fmt::format("{}={}", name, value);
+  for (auto& existing : env) {
+    if (sets(existing, name)) {
+      existing = std::move(entry);
+      return;
+    }
+  }
+  env.push_back(std::move(entry));
 }
 
 EnvList current_environment() {

@@ -21,6 +21,9 @@ std::string_view lookup(const EnvList& env, std::string_view name);
 // `env` without NAME.
 EnvList without(const EnvList& env, std::string_view name);
 
+// Sets NAME in `env`, in place: its entry replaced, or added at the end.
+void set_variable(EnvList& env, std::string_view name, std::string_view value);
+
 // The runner's own environment (environ), copied.
 EnvList current_environment();
 
