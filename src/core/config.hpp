@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,12 @@ struct Config {
   bool as_root = false;                           // keep root for tests
   StatusMode private_tmp = StatusMode::automatic; // automatic: when root
   bool fresh_exclusive_session = false;           // --exclusive-session=fresh
+  // Reverse-dependency testing: only the tests a change affects, those using the changed
+  // symbols first, failures told against a baseline run.
+  std::vector<std::string> affected_by;          // --affected-by: files, SONAMEs, packages
+  std::set<std::string> changed_symbols;         // --changed-symbols, @FILE already read
+  bool explain = false;                          // --explain: say why each test is selected
+  std::optional<std::filesystem::path> baseline; // --baseline: a --json file of a run
 };
 
 } // namespace ginsttest::core

@@ -48,6 +48,45 @@ std::string_view name(Outcome outcome) {
   return "error";
 }
 
+std::optional<Outcome> outcome_named(std::string_view text) {
+  for (auto outcome : {Outcome::pass, Outcome::fail, Outcome::skip, Outcome::timeout,
+                       Outcome::error, Outcome::flaky, Outcome::interrupted}) {
+    if (name(outcome) == text) {
+      return outcome;
+    }
+  }
+  return std::nullopt;
+}
+
+Comparison compare(std::optional<Outcome> baseline, Outcome now) {
+  // A run stopped by Ctrl-C says nothing about the change, then or now.
+  const auto failed = [](Outcome outcome) {
+    return is_failure(outcome) && outcome != Outcome::interrupted;
+  };
+  const bool failed_before = baseline && failed(*baseline);
+  if (failed(now)) {
+    return failed_before ? Comparison::known_failure : Comparison::regression;
+  }
+  if (failed_before && (now == Outcome::pass || now == Outcome::flaky)) {
+    return Comparison::fixed;
+  }
+  return Comparison::unchanged;
+}
+
+std::string_view name(Comparison comparison) {
+  switch (comparison) {
+  case Comparison::unchanged:
+    return "unchanged";
+  case Comparison::regression:
+    return "regression";
+  case Comparison::known_failure:
+    return "known-failure";
+  case Comparison::fixed:
+    return "fixed";
+  }
+  return "unchanged";
+}
+
 std::string_view name(SubtestOutcome outcome) {
   switch (outcome) {
   case SubtestOutcome::pass:

@@ -13,6 +13,7 @@
 //   2 at least one test did not pass, 128+N after signal N (130 SIGINT, 143 SIGTERM).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,22 @@ std::string_view name(Outcome outcome);
 
 // True for every outcome that makes the run fail (all but pass, skip and flaky).
 bool is_failure(Outcome outcome);
+
+// The outcome `name` names ("pass", "timeout"...), as the reports write it; nullopt for none.
+std::optional<Outcome> outcome_named(std::string_view name);
+
+// How a test's outcome compares with its outcome in a baseline run (--baseline):
+//
+//   baseline             now                  comparison
+//   pass, skip, absent   fail/timeout/error   regression      (fails the run)
+//   fail/timeout/error   fail/timeout/error   known_failure   (shown, does not fail the run)
+//   fail/timeout/error   pass                 fixed
+//   anything else                             unchanged
+enum class Comparison { unchanged, regression, known_failure, fixed };
+Comparison compare(std::optional<Outcome> baseline, Outcome now);
+
+// "unchanged", "regression", "known-failure", "fixed": the reports' words.
+std::string_view name(Comparison comparison);
 
 inline constexpr int skip_exit_status = 77;
 

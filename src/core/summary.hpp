@@ -6,6 +6,13 @@
 
 namespace ginsttest::core {
 
+// With --baseline: how many results compare in each way with the baseline's.
+struct BaselineTotals {
+  std::size_t regressions = 0;
+  std::size_t known_failures = 0;
+  std::size_t fixed = 0;
+};
+
 struct RunSummary {
   std::size_t total = 0; // tests selected
   std::size_t passed = 0;
@@ -15,8 +22,12 @@ struct RunSummary {
   double user_seconds = 0;           // CPU time of the tests
   double system_seconds = 0;
   long maxrss_kb = 0; // largest resident set among the tests
+  std::optional<BaselineTotals> baseline;
 
   bool complete() const { return !interrupted_by && passed + skipped + failed == total; }
+  // Whether the tests fail the run (exit status 2): any failure, or with a baseline any
+  // regression.
+  bool tests_failed() const { return baseline ? baseline->regressions > 0 : failed > 0; }
 };
 
 } // namespace ginsttest::core

@@ -26,6 +26,12 @@ struct SubtestResult {
   std::chrono::nanoseconds duration{}; // since the previous point (or the start)
 };
 
+// The test's outcome in the --baseline run, and what that makes of its outcome now.
+struct BaselineComparison {
+  std::optional<Outcome> before; // nullopt: the baseline does not have the test
+  Comparison comparison = Comparison::unchanged;
+};
+
 struct TestResult {
   Outcome outcome = Outcome::error;
   std::string reason;             // why, for anything but a plain PASS
@@ -45,6 +51,7 @@ struct TestResult {
   std::size_t subtests_not_kept = 0;
   int leftover_processes = 0;     // processes still running when the test's main one ended
   std::vector<std::string> notes; // things worth telling that are not the outcome
+  std::optional<BaselineComparison> baseline; // with --baseline
 };
 
 } // namespace ginsttest::core

@@ -24,6 +24,8 @@ struct TestSpec {
   // Set when the file could not be read or understood: the test is reported as an ERROR with
   // this reason (which names the file) and never started.
   std::optional<std::string> load_error;
+  // With --explain: why --affected-by or --changed-symbols selected it (not from the file).
+  std::string selected_because;
 
   bool exclusive() const { return type == TestType::session_exclusive; }
 };

@@ -31,11 +31,16 @@ std::string printable(std::string_view line) {
 } // namespace
 
 std::string summary_line(const core::RunSummary& summary) {
-  return fmt::format("SUMMARY{}: total={}; passed={}; skipped={}; failed={}; user={:.1f}s; "
-                     "system={:.1f}s; maxrss={}",
-                     summary.complete() ? "" : " (incomplete)", summary.total, summary.passed,
-                     summary.skipped, summary.failed, summary.user_seconds, summary.system_seconds,
-                     summary.maxrss_kb);
+  auto line = fmt::format("SUMMARY{}: total={}; passed={}; skipped={}; failed={}; user={:.1f}s; "
+                          "system={:.1f}s; maxrss={}",
+                          summary.complete() ? "" : " (incomplete)", summary.total, summary.passed,
+                          summary.skipped, summary.failed, summary.user_seconds,
+                          summary.system_seconds, summary.maxrss_kb);
+  if (const auto& baseline = summary.baseline) {
+    line += fmt::format("; regressions={}; known={}; fixed={}", baseline->regressions,
+                        baseline->known_failures, baseline->fixed);
+  }
+  return line;
 }
 
 std::string result_line(const core::TestSpec& spec, const core::TestResult& result) {
@@ -43,10 +48,25 @@ std::string result_line(const core::TestSpec& spec, const core::TestResult& resu
                                 : result.outcome == core::Outcome::skip  ? "SKIP"
                                 : result.outcome == core::Outcome::flaky ? "FLAKY"
                                                                          : "FAIL";
-  if (result.reason.empty()) {
-    return fmt::format("{}: {}", word, spec.name);
+  std::string line = result.reason.empty()
+                         ? fmt::format("{}: {}", word, spec.name)
+                         : fmt::format("{}: {} ({})", word, spec.name, result.reason);
+  if (result.baseline) {
+    switch (result.baseline->comparison) {
+    case core::Comparison::regression:
+      line += " (regression)";
+      break;
+    case core::Comparison::known_failure:
+      line += " (known failure)";
+      break;
+    case core::Comparison::fixed:
+      line += " (fixed)";
+      break;
+    case core::Comparison::unchanged:
+      break;
+    }
   }
-  return fmt::format("{}: {} ({})", word, spec.name, result.reason);
+  return line;
 }
 
 std::string Console::paint(std::string_view text, const char* sgr) const {
@@ -105,6 +125,9 @@ void Console::test_started(const core::TestSpec& spec) {
   m_running.push_back(spec.name);
   if (!m_options.quiet) {
     print_line(fmt::format("Running test: {}", spec.name));
+    if (!spec.selected_because.empty()) {
+      print_line("    " + printable(spec.selected_because));
+    }
   }
   draw_progress();
 }
@@ -132,7 +155,13 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
   const bool failed = core::is_failure(result.outcome);
   const std::string line = result_line(spec, result);
   if (failed) {
-    m_failures.push_back(line);
+    const bool regression =
+        result.baseline && result.baseline->comparison == core::Comparison::regression;
+    // With a baseline, the recap lists the regressions first: they are what fails the run.
+    m_failures.insert(regression ? m_failures.begin() + static_cast<std::ptrdiff_t>(m_regressions)
+                                 : m_failures.end(),
+                      line);
+    m_regressions += regression ? 1 : 0;
   }
   if (!failed && m_options.quiet) {
     draw_progress();

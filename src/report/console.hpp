@@ -42,6 +42,7 @@ private:
   std::size_t m_done = 0;
   std::vector<std::string> m_running;  // names, with " (done/planned)" for TAP tests
   std::vector<std::string> m_failures; // "FAIL: name (reason)", repeated after the summary
+  std::size_t m_regressions = 0;       // how many of them come first, as regressions
   bool m_progress_shown = false;
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };

@@ -317,6 +317,9 @@ void Journal::test_finished(const core::TestSpec& spec, const core::TestResult& 
   if (result.leftover_processes > 0) {
     fields.add_number("GINSTTEST_LEFTOVER_PROCESSES", result.leftover_processes);
   }
+  if (result.baseline) {
+    fields.add("GINSTTEST_BASELINE", core::name(result.baseline->comparison));
+  }
   send(fields.entries());
   maybe_send_status();
 }
@@ -332,7 +335,9 @@ void Journal::test_not_run(const core::TestSpec& spec, int signo) {
 void Journal::run_finished(const core::RunSummary& summary) {
   // gdtr's "complete" ID even for a run cut short (its text then says "incomplete"): tools wait
   // for this message to know the run is over.
-  const int priority = summary.failed > 0 ? LOG_ERR : !summary.complete() ? LOG_WARNING : LOG_INFO;
+  const int priority = summary.tests_failed()                      ? LOG_ERR
+                       : !summary.complete() || summary.failed > 0 ? LOG_WARNING
+                                                                   : LOG_INFO;
   Fields fields{message_id::run_complete, priority, summary_line(summary)};
   fields.add("GINSTTEST_RUN_ID", m_run_id)
       .add_number("GINSTTEST_TESTS_TOTAL", summary.total)
@@ -341,6 +346,11 @@ void Journal::run_finished(const core::RunSummary& summary) {
       .add_number("GINSTTEST_TESTS_FAILED", summary.failed)
       .add_number("GINSTTEST_DURATION_USEC",
                   microseconds(std::chrono::steady_clock::now() - m_run_start));
+  if (const auto& baseline = summary.baseline) {
+    fields.add_number("GINSTTEST_REGRESSIONS", baseline->regressions)
+        .add_number("GINSTTEST_KNOWN_FAILURES", baseline->known_failures)
+        .add_number("GINSTTEST_FIXED", baseline->fixed);
+  }
   if (summary.interrupted_by) {
     fields.add("GINSTTEST_INTERRUPTED_BY", core::signal_name(*summary.interrupted_by));
   }

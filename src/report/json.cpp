@@ -14,6 +14,26 @@ std::string path_or_null(const std::optional<std::filesystem::path>& path) {
   return path ? json_string(path->string()) : "null";
 }
 
+// {"outcome":"fail","comparison":"known-failure"} ("outcome" null when the baseline does not
+// have the test), or null without --baseline.
+std::string baseline_object(const std::optional<core::BaselineComparison>& baseline) {
+  if (!baseline) {
+    return "null";
+  }
+  return fmt::format(R"({{"outcome":{},"comparison":"{}"}})",
+                     baseline->before ? fmt::format("\"{}\"", core::name(*baseline->before))
+                                      : std::string{"null"},
+                     core::name(baseline->comparison));
+}
+
+std::string baseline_totals(const std::optional<core::BaselineTotals>& totals) {
+  if (!totals) {
+    return "null";
+  }
+  return fmt::format(R"({{"regressions":{},"known_failures":{},"fixed":{}}})", totals->regressions,
+                     totals->known_failures, totals->fixed);
+}
+
 } // namespace
 
 util::Expected<std::unique_ptr<Json>> Json::open(const std::filesystem::path& path) {
@@ -44,14 +64,15 @@ void Json::test_finished(const core::TestSpec& spec, const core::TestResult& res
   write_line(fmt::format(
       R"({{"record":"test","name":{},"file":{},"root":{},"type":"{}","outcome":"{}",)"
       R"("reason":{},"exit_status":{},"signal":{},"started":"{}","duration":{},)"
-      R"("subtests":[{}],"subtests_not_kept":{},"log":{},"kept_dir":{},"notes":[{}]}})",
+      R"("subtests":[{}],"subtests_not_kept":{},"log":{},"kept_dir":{},"notes":[{}],)"
+      R"("baseline":{}}})",
       json_string(spec.name), json_string(spec.file.string()), json_string(spec.root.string()),
       spec.exclusive() ? "session-exclusive" : "session", core::name(result.outcome),
       json_string(result.reason), result.exit_status ? std::to_string(*result.exit_status) : "null",
       result.signal ? json_string(core::signal_name(*result.signal)) : "null",
       utc_timestamp(result.started), seconds_text(result.duration), subtests,
-      result.subtests_not_kept, path_or_null(result.log_file), path_or_null(result.kept_dir),
-      notes));
+      result.subtests_not_kept, path_or_null(result.log_file), path_or_null(result.kept_dir), notes,
+      baseline_object(result.baseline)));
 }
 
 void Json::test_not_run(const core::TestSpec& spec, int signo) {
@@ -63,11 +84,12 @@ void Json::test_not_run(const core::TestSpec& spec, int signo) {
 void Json::run_finished(const core::RunSummary& summary) {
   write_line(fmt::format(
       R"({{"record":"summary","complete":{},"interrupted_by":{},"total":{},"passed":{},)"
-      R"("skipped":{},"failed":{},"user_seconds":{:.3f},"system_seconds":{:.3f},"maxrss_kb":{}}})",
+      R"("skipped":{},"failed":{},"user_seconds":{:.3f},"system_seconds":{:.3f},"maxrss_kb":{},)"
+      R"("baseline":{}}})",
       summary.complete() ? "true" : "false",
       summary.interrupted_by ? json_string(core::signal_name(*summary.interrupted_by)) : "null",
       summary.total, summary.passed, summary.skipped, summary.failed, summary.user_seconds,
-      summary.system_seconds, summary.maxrss_kb));
+      summary.system_seconds, summary.maxrss_kb, baseline_totals(summary.baseline)));
 }
 
 } // namespace ginsttest::report

@@ -155,6 +155,12 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
   for (const auto& note : result.notes) {
     properties += property("note", note);
   }
+  if (result.baseline) {
+    properties += property("baseline", core::name(result.baseline->comparison));
+    if (result.baseline->before) {
+      properties += property("baseline_outcome", core::name(*result.baseline->before));
+    }
+  }
 
   m_cases += tests;
   m_failures += failures;

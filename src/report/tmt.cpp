@@ -84,13 +84,23 @@ void Tmt::run_started(const RunInfo& /*info*/) {
 }
 
 void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
-  std::string entry = fmt::format("- name: {}\n  result: {}\n", yaml_string(tmt_name(spec.name)),
-                                  tmt_result(result.outcome));
+  // With a baseline, a failure that was there before the change warns instead of failing.
+  const auto comparison =
+      result.baseline ? result.baseline->comparison : core::Comparison::unchanged;
+  std::string entry = fmt::format(
+      "- name: {}\n  result: {}\n", yaml_string(tmt_name(spec.name)),
+      comparison == core::Comparison::known_failure ? "warn" : tmt_result(result.outcome));
   std::vector<std::string> notes;
   if (result.outcome != core::Outcome::pass) {
     notes.push_back(result.reason.empty()
                         ? std::string{core::label(result.outcome)}
                         : fmt::format("{}: {}", core::label(result.outcome), result.reason));
+  }
+  if (comparison == core::Comparison::known_failure) {
+    notes.push_back(fmt::format("known failure: {} in the baseline too",
+                                core::label(*result.baseline->before)));
+  } else if (comparison != core::Comparison::unchanged) {
+    notes.push_back(std::string{core::name(comparison)});
   }
   notes.insert(notes.end(), result.notes.begin(), result.notes.end());
   entry +=
@@ -146,10 +156,18 @@ void Tmt::test_not_run(const core::TestSpec& spec, int signo) {
 }
 
 void Tmt::run_finished(const core::RunSummary& summary) {
-  const auto result = summary.interrupted_by ? "error" : summary.failed > 0 ? "fail" : "pass";
+  // With a baseline, known failures alone make the run a warning, as they make their tests.
+  const auto result = summary.interrupted_by   ? "error"
+                      : summary.tests_failed() ? "fail"
+                      : summary.failed > 0     ? (summary.baseline ? "warn" : "fail")
+                                               : "pass";
   std::vector<std::string> notes{fmt::format("total={}; passed={}; skipped={}; failed={}",
                                              summary.total, summary.passed, summary.skipped,
                                              summary.failed)};
+  if (const auto& baseline = summary.baseline) {
+    notes.push_back(fmt::format("regressions={}; known={}; fixed={}", baseline->regressions,
+                                baseline->known_failures, baseline->fixed));
+  }
   if (summary.interrupted_by) {
     notes.push_back("incomplete: interrupted by " + core::signal_name(*summary.interrupted_by));
   }

@@ -19,6 +19,22 @@ void count(core::RunSummary& summary, const core::TestResult& result) {
   } else {
     summary.failed++;
   }
+  if (summary.baseline && result.baseline) {
+    auto& totals = *summary.baseline;
+    switch (result.baseline->comparison) {
+    case core::Comparison::regression:
+      totals.regressions++;
+      break;
+    case core::Comparison::known_failure:
+      totals.known_failures++;
+      break;
+    case core::Comparison::fixed:
+      totals.fixed++;
+      break;
+    case core::Comparison::unchanged:
+      break;
+    }
+  }
 }
 
 } // namespace
@@ -26,6 +42,9 @@ void count(core::RunSummary& summary, const core::TestResult& result) {
 core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
   core::RunSummary summary;
   summary.total = count_of_tests;
+  if (m_compare) {
+    summary.baseline.emplace();
+  }
   // Specs of the running tests (the runner keeps pointers to them: map nodes do not move) and of
   // the exclusive tests put off until the session tests have all started.
   std::map<std::size_t, core::TestSpec> running;
@@ -33,7 +52,10 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
   std::size_t next = 0;
   bool exclusive_running = false;
 
-  auto finish = [&](const core::TestSpec& spec, const core::TestResult& result) {
+  auto finish = [&](const core::TestSpec& spec, core::TestResult result) {
+    if (m_compare) {
+      result.baseline = m_compare(spec, result.outcome);
+    }
     count(summary, result);
     m_reporter.test_finished(spec, result);
   };
@@ -60,7 +82,7 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
           result.reason = *spec.load_error;
           result.started = std::chrono::system_clock::now();
           m_reporter.test_started(spec);
-          finish(spec, result);
+          finish(spec, std::move(result));
         } else if (spec.exclusive()) {
           exclusive_queue.emplace_back(id, std::move(spec));
         } else {
@@ -82,7 +104,7 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
     if (auto* interrupted = std::get_if<runner::Interrupted>(&event)) {
       summary.interrupted_by = interrupted->signo;
       for (auto& done : m_runner.abort(interrupted->signo)) {
-        finish(running.at(done.id), done.result);
+        finish(running.at(done.id), std::move(done.result));
         running.erase(done.id);
       }
       // Every test of the plan is reported once: those that never started, too. The exclusive
@@ -104,7 +126,7 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
     if (node.mapped().exclusive()) {
       exclusive_running = false;
     }
-    finish(node.mapped(), done.result);
+    finish(node.mapped(), std::move(done.result));
   }
 
   m_reporter.run_finished(summary);

@@ -15,6 +15,10 @@ namespace ginsttest::scheduler {
 // only the tests running (and the exclusive ones waiting) are held in memory.
 using SpecLoader = std::function<core::TestSpec(std::size_t index)>;
 
+// Compares a finished test's outcome with an earlier run's (--baseline).
+using Comparer =
+    std::function<core::BaselineComparison(const core::TestSpec& spec, core::Outcome now)>;
+
 class Scheduler {
 public:
   // `parallel` >= 1 is the number of tests that may run at once.
@@ -27,10 +31,15 @@ public:
   // started. After SIGINT/SIGTERM the running tests are ended and the summary says so.
   core::RunSummary run(std::size_t count, const SpecLoader& load);
 
+  // Every result gets its comparison with the baseline before it is reported, and the summary
+  // counts them.
+  void compare_with(Comparer compare) { m_compare = std::move(compare); }
+
 private:
   runner::Runner& m_runner;
   report::Reporter& m_reporter;
   unsigned m_parallel;
+  Comparer m_compare;
 };
 
 } // namespace ginsttest::scheduler

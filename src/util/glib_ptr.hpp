@@ -1,6 +1,7 @@
 // RAII for the GLib objects this project uses.
 #pragma once
 
+#include <glib-object.h>
 #include <glib.h>
 
 #include <memory>
@@ -27,12 +28,18 @@ struct GOptionContextDeleter {
   void operator()(GOptionContext* p) const { g_option_context_free(p); }
 };
 
+struct GObjectDeleter {
+  void operator()(void* p) const { g_object_unref(p); }
+};
+
 using GCharPtr = std::unique_ptr<char, GFreeDeleter>;
 using GStrvPtr = std::unique_ptr<char*, GStrvDeleter>;
 using GKeyFilePtr = std::unique_ptr<GKeyFile, GKeyFileDeleter>;
 using GErrorPtr = std::unique_ptr<GError, GErrorDeleter>;
 using GRegexPtr = std::unique_ptr<GRegex, GRegexDeleter>;
 using GOptionContextPtr = std::unique_ptr<GOptionContext, GOptionContextDeleter>;
+// Any GObject (a JsonParser...), unreferenced when dropped.
+template <typename T> using GObjectPtr = std::unique_ptr<T, GObjectDeleter>;
 
 // Collects a GError from a C call: `GErrorOut err; f(..., err.out()); if (err)
 // use(err.message());`.

@@ -48,6 +48,33 @@ TEST_CASE("result lines as gdtr prints them") {
   CHECK(report::result_line(spec, r) == "FAIL: glib/a.test (timed out after 5 s)");
 }
 
+TEST_CASE("with a baseline, FAIL lines say regression or known failure, and SUMMARY counts") {
+  core::TestSpec spec;
+  spec.name = "soup/a.test";
+  core::TestResult r;
+  r.outcome = core::Outcome::fail;
+  r.reason = "exited with status 1";
+  r.baseline = core::BaselineComparison{core::Outcome::pass, core::Comparison::regression};
+  CHECK(report::result_line(spec, r) == "FAIL: soup/a.test (exited with status 1) (regression)");
+  r.baseline = core::BaselineComparison{core::Outcome::fail, core::Comparison::known_failure};
+  CHECK(report::result_line(spec, r) == "FAIL: soup/a.test (exited with status 1) (known failure)");
+  r.outcome = core::Outcome::pass;
+  r.reason.clear();
+  r.baseline = core::BaselineComparison{core::Outcome::fail, core::Comparison::fixed};
+  CHECK(report::result_line(spec, r) == "PASS: soup/a.test (fixed)");
+  r.baseline = core::BaselineComparison{std::nullopt, core::Comparison::unchanged};
+  CHECK(report::result_line(spec, r) == "PASS: soup/a.test");
+
+  core::RunSummary s;
+  s.total = 4;
+  s.passed = 2;
+  s.failed = 2;
+  s.baseline = core::BaselineTotals{1, 1, 1};
+  CHECK(report::summary_line(s) == "SUMMARY: total=4; passed=2; skipped=0; failed=2; "
+                                   "user=0.0s; system=0.0s; maxrss=0; regressions=1; known=1; "
+                                   "fixed=1");
+}
+
 TEST_CASE("TAP descriptions and YAML strings are escaped") {
   CHECK(report::tap_escape("a#b\\c\nd") == "a\\#b\\\\c d");
   CHECK(report::yaml_string("say \"hi\"\n\x01") == "\"say \\\"hi\\\"\\n\\x01\"");

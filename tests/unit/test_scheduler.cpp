@@ -233,3 +233,50 @@ TEST_CASE("after an interruption, exclusive tests put off are reported as not ru
   }
   CHECK(not_run == std::vector<std::string>{"x SIGINT", "d SIGINT"});
 }
+
+TEST_CASE("with a baseline every result is compared before it is reported, and counted") {
+  std::vector<core::TestSpec> plan{spec("was-failing"), spec("new-failure"), spec("fixed"),
+                                   spec("fine"), spec("broken-file")};
+  plan.back().load_error = "broken-file: not a key file";
+  FakeRunner fake;
+  fake.outcomes = {{"was-failing", core::Outcome::fail}, {"new-failure", core::Outcome::timeout}};
+  std::map<std::string, core::Outcome> before{{"was-failing", core::Outcome::fail},
+                                              {"new-failure", core::Outcome::pass},
+                                              {"fixed", core::Outcome::error},
+                                              {"broken-file", core::Outcome::error}};
+  std::vector<std::string> seen;
+  class Seen final : public report::Reporter {
+  public:
+    explicit Seen(std::vector<std::string>& out) : m_out(out) {}
+    void test_finished(const core::TestSpec& s, const core::TestResult& r) override {
+      REQUIRE(r.baseline);
+      m_out.push_back(s.name + " " + std::string{core::name(r.baseline->comparison)});
+    }
+
+  private:
+    std::vector<std::string>& m_out;
+  } reporter{seen};
+  scheduler::Scheduler scheduler{fake, reporter, 1};
+  scheduler.compare_with([&](const core::TestSpec& s, core::Outcome now) {
+    const auto it = before.find(s.name);
+    const auto outcome = it == before.end() ? std::nullopt : std::optional{it->second};
+    return core::BaselineComparison{outcome, core::compare(outcome, now)};
+  });
+  const auto summary = scheduler.run(plan.size(), [&](std::size_t i) { return plan[i]; });
+  CHECK(seen == std::vector<std::string>{"was-failing known-failure", "new-failure regression",
+                                         "fixed fixed", "fine unchanged",
+                                         "broken-file known-failure"});
+  REQUIRE(summary.baseline);
+  CHECK(summary.baseline->regressions == 1);
+  CHECK(summary.baseline->known_failures == 2);
+  CHECK(summary.baseline->fixed == 1);
+  CHECK(summary.failed == 3);
+}
+
+TEST_CASE("without a baseline nothing is compared") {
+  std::vector<core::TestSpec> plan{spec("a")};
+  FakeRunner fake;
+  fake.outcomes = {{"a", core::Outcome::fail}};
+  RecordingReporter reporter;
+  CHECK_FALSE(run(fake, reporter, 1, plan).baseline);
+}
