@@ -2,6 +2,7 @@
 //
 // The run is one pipeline: options -> discovery -> plan -> run -> results -> reporters.
 
+#include "cli/affected.hpp"
 #include "cli/options.hpp"
 #include "core/outcome.hpp"
 #include "discovery/order.hpp"
@@ -9,6 +10,7 @@
 #include "discovery/scan.hpp"
 #include "discovery/select.hpp"
 #include "discovery/test_file.hpp"
+#include "history/baseline.hpp"
 #include "process/spawner.hpp"
 #include "report/console.hpp"
 #include "report/journal.hpp"
@@ -116,17 +118,37 @@ int run(int argc, char** argv) {
   }
   auto& plan = catalog->files;
 
-  // --list prints "NAME (ROOT)" in gdtr's order and runs nothing.
+  // Keep only the tests a change affects (--affected-by), those using its symbols first.
+  const auto affected = cli::select_affected(config, *catalog);
+  if (!affected) {
+    return fail(affected.error().what);
+  }
+
+  // --list prints "NAME (ROOT)" in gdtr's order (and --explain why) and runs nothing.
   if (config.list) {
     std::vector<core::TestSpec> listed;
     for (const auto& file : plan) {
       listed.push_back(discovery::load_test_file(catalog->locate(file)));
     }
     discovery::sort_for_listing(listed);
+    affected->put_symbol_users_first(listed);
     for (const auto& test : listed) {
       fmt::print("{} ({})\n", test.name, test.root.string());
+      if (const auto why = affected->explanation(test.name); config.explain && !why.empty()) {
+        fmt::print("    {}\n", why);
+      }
     }
     return 0;
+  }
+
+  // --baseline: the earlier run that tells regressions from known failures.
+  std::optional<history::Baseline> baseline;
+  if (config.baseline) {
+    auto loaded = history::Baseline::load(*config.baseline);
+    if (!loaded) {
+      return fail(loaded.error().what);
+    }
+    baseline = std::move(*loaded);
   }
 
   // Order the plan: shuffled as gdtr does, but with a seed that is printed and can be replayed.
@@ -137,6 +159,7 @@ int run(int argc, char** argv) {
   } else {
     discovery::sort_by_name(plan);
   }
+  affected->put_symbol_users_first(plan);
 
   // Run as a tmt test (`result: custom`): results.yaml goes to $TMT_TEST_DATA, and each test's
   // log next to it unless -L says where.
@@ -275,9 +298,18 @@ int run(int argc, char** argv) {
   }
   reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
   scheduler::Scheduler scheduler{**process_runner, reporters, config.parallel};
+  if (baseline) {
+    scheduler.compare_with([&](const core::TestSpec& spec, core::Outcome now) {
+      return baseline->compare(spec.name, now);
+    });
+  }
   // Each .test file is read when its turn comes: memory does not grow with the plan.
   const core::RunSummary summary = scheduler.run(plan.size(), [&](std::size_t index) {
-    return discovery::load_test_file(catalog->locate(plan[index]));
+    auto spec = discovery::load_test_file(catalog->locate(plan[index]));
+    if (config.explain) {
+      spec.selected_because = affected->explanation(spec.name);
+    }
+    return spec;
   });
 
   // A report that could not be written is the runner failing at its job: status 1 unless the
@@ -291,7 +323,8 @@ int run(int argc, char** argv) {
   if (summary.interrupted_by) {
     return core::exit_code_for_signal(*summary.interrupted_by);
   }
-  if (summary.failed > 0) {
+  // With a baseline, only regressions fail the run.
+  if (summary.tests_failed()) {
     return static_cast<int>(core::ExitCode::tests_failed);
   }
   return static_cast<int>(write_errors.empty() ? core::ExitCode::success

@@ -2,6 +2,7 @@
 
 #include "report/journal.hpp"
 #include "util/glib_ptr.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -43,6 +44,10 @@ struct RawOptions {
   gboolean as_root = FALSE;
   char* private_tmp = nullptr;
   char* exclusive_session = nullptr;
+  char** affected_by = nullptr;
+  char** changed_symbols = nullptr;
+  gboolean explain = FALSE;
+  char* baseline = nullptr;
   // -p: unset = 1, given without a value = 0 (one per CPU)
   gint parallel = 1;
 
@@ -63,6 +68,9 @@ struct RawOptions {
     g_free(user);
     g_free(private_tmp);
     g_free(exclusive_session);
+    g_strfreev(affected_by);
+    g_strfreev(changed_symbols);
+    g_free(baseline);
   }
 };
 
@@ -128,6 +136,54 @@ bool all_digits(const char* s) {
     }
   }
   return true;
+}
+
+// --changed-symbols=A,B or @FILE (one name a line; blank lines and # comments skipped).
+util::Status add_symbols(std::string_view value, std::set<std::string>& symbols) {
+  std::string text{value};
+  if (value.starts_with('@')) {
+    const std::string file{value.substr(1)};
+    char* contents = nullptr;
+    util::GErrorOut error;
+    if (!g_file_get_contents(file.c_str(), &contents, nullptr, error.out())) {
+      return util::unexpected(fmt::format("--changed-symbols: {}", error.message()));
+    }
+    util::GCharPtr owned{contents};
+    text = contents;
+  }
+  for (auto& line : util::split(text, value.starts_with('@') ? '\n' : ',')) {
+    const auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#') {
+      continue;
+    }
+    const auto end = line.find_last_not_of(" \t\r");
+    const std::string symbol = line.substr(start, end + 1 - start);
+    if (symbol.find_first_of(" \t") != std::string::npos) {
+      return util::unexpected(fmt::format("--changed-symbols: '{}' is not a symbol name", symbol));
+    }
+    symbols.insert(symbol);
+  }
+  return util::Ok{};
+}
+
+// The reverse-dependency options into `config`.
+util::Status impact_options(const RawOptions& raw, core::Config& config) {
+  for (char** what = raw.affected_by; what && *what; what++) {
+    if (**what == '\0') {
+      return util::unexpected("--affected-by needs a file, a SONAME or a package");
+    }
+    config.affected_by.emplace_back(*what);
+  }
+  for (char** value = raw.changed_symbols; value && *value; value++) {
+    if (auto status = add_symbols(*value, config.changed_symbols); !status) {
+      return status;
+    }
+  }
+  config.explain = raw.explain;
+  if (raw.baseline) {
+    config.baseline = raw.baseline;
+  }
+  return util::Ok{};
 }
 
 } // namespace
@@ -213,6 +269,17 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
       {"exclusive-session", 0, 0, G_OPTION_ARG_STRING, &raw.exclusive_session,
        "Session-exclusive tests share the run's display and bus (default) or get fresh ones",
        "shared|fresh"},
+      {"affected-by", 0, 0, G_OPTION_ARG_STRING_ARRAY, &raw.affected_by,
+       "Only the tests a change to WHAT affects: an installed file, a SONAME or a package "
+       "(repeatable)",
+       "WHAT"},
+      {"changed-symbols", 0, 0, G_OPTION_ARG_STRING_ARRAY, &raw.changed_symbols,
+       "Tests using one of these symbols first (comma-separated, or one a line in FILE)",
+       "SYM[,SYM...]|@FILE"},
+      {"explain", 0, 0, G_OPTION_ARG_NONE, &raw.explain,
+       "Say why each test is selected by --affected-by or --changed-symbols", nullptr},
+      {"baseline", 0, 0, G_OPTION_ARG_FILENAME, &raw.baseline,
+       "Compare with the --json FILE of an earlier run: only regressions fail the run", "FILE"},
       {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -331,6 +398,9 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
         fmt::format("invalid --exclusive-session '{}' (expected shared or fresh)", exclusive));
   }
   config.fresh_exclusive_session = exclusive == "fresh";
+  if (auto status = impact_options(raw, config); !status) {
+    return util::unexpected(status.error().what);
+  }
   for (int i = 1; i < n_args; i++) {
     config.prefixes.emplace_back(argv_ptr[i]);
   }
