@@ -180,6 +180,39 @@ assert summary["MESSAGE"].startswith("SUMMARY (incomplete): total=3; passed=1; s
 assert summary["GINSTTEST_INTERRUPTED_BY"] == "SIGINT", summary
 PY
 
+# --baseline: each result says how it compares, and the summary counts them; known failures
+# alone are a warning, not an error.
+rm -rf "$TREE/installed-tests/grp"
+make_test base/known.test session false
+make_test base/new.test session false
+make_test base/fixed.test session true
+printf '%s\n' '{"record":"test","name":"base/known.test","outcome":"fail"}' \
+    '{"record":"test","name":"base/fixed.test","outcome":"timeout"}' >"$SCRATCH/baseline.json"
+run_runner -d "$TREE" --journal=yes --baseline="$SCRATCH/baseline.json" -x new
+assert_eq "$RC" 0 "exit status with a known failure only"
+last_run
+"$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "the journal of a run with a baseline is wrong"
+import json, sys
+run = json.load(open(sys.argv[1]))
+compared = {e["GDTR_TEST"]: e["GINSTTEST_BASELINE"] for e in run if "GINSTTEST_BASELINE" in e}
+assert compared == {"base/known.test": "known-failure", "base/fixed.test": "fixed"}, compared
+summary = run[-1]
+assert [summary[f"GINSTTEST_{k}"] for k in ("REGRESSIONS", "KNOWN_FAILURES", "FIXED")] == \
+    ["0", "1", "1"], summary
+assert summary["PRIORITY"] == "4", summary
+PY
+run_runner -d "$TREE" --journal=yes --baseline="$SCRATCH/baseline.json"
+assert_eq "$RC" 2 "exit status with a regression"
+last_run
+"$PYTHON3" - "$SCRATCH/run.json" <<'PY' || fail "the journal of a run with a regression is wrong"
+import json, sys
+run = json.load(open(sys.argv[1]))
+compared = {e["GDTR_TEST"]: e["GINSTTEST_BASELINE"] for e in run if "GINSTTEST_BASELINE" in e}
+assert compared["base/new.test"] == "regression", compared
+assert (run[-1]["GINSTTEST_REGRESSIONS"], run[-1]["PRIORITY"]) == ("1", "3"), run[-1]
+PY
+rm -rf "$TREE/installed-tests/base"
+
 # $JOURNAL_STREAM naming stdout's device and inode (what systemd sets for StandardOutput=journal)
 # quiets the console: it keeps only what gdtr keeps, no "Running test" or PASS lines (the
 # journal has them), the failures.
