@@ -128,35 +128,31 @@ std::vector<std::string> spellings(const fs::path& path) {
 
 } // namespace
 
+// rpm's capabilities are matched by their exact names ("libc.so.6()(64bit)", "perl(Foo::Bar)"),
+// each Requires one group of its own; every package provides its own name.
 util::Expected<PackageIndex> PackageIndex::from_rpm() {
-  auto provides = command_output({"rpm", "-qa", "--qf", "[%{NAME}\t%{PROVIDENAME}\n]"});
-  auto requires_ = command_output({"rpm", "-qa", "--qf", "[%{NAME}\t%{REQUIRENAME}\n]"});
-  auto files = command_output({"rpm", "-qa", "--qf", "[%{NAME}\t%{FILENAMES}\n]"});
+  auto provides = command_output({"rpm", "-qa", "--qf", "[%{=NAME}\t%{PROVIDENAME}\n]"});
+  auto requires_ = command_output({"rpm", "-qa", "--qf", "[%{=NAME}\t%{REQUIRENAME}\n]"});
+  auto files = command_output({"rpm", "-qa", "--qf", "[%{=NAME}\t%{FILENAMES}\n]"});
   for (auto* result : {&provides, &requires_, &files}) {
     if (!*result) {
       return util::unexpected(result->error().what);
     }
   }
-  // The same model as dpkg's, written as a status text: one stanza per package.
-  std::unordered_map<std::string, std::string> depends;
-  std::unordered_map<std::string, std::string> provided;
+  PackageIndex index;
+  index.m_manager = "rpm";
   for_each_pair(*provides, [&](std::string_view name, std::string_view capability) {
-    provided[std::string{name}] += fmt::format("{}, ", capability);
+    index.m_packages.try_emplace(std::string{name});
+    if (capability != name) {
+      index.m_providers[std::string{capability}].emplace_back(name);
+    }
   });
   for_each_pair(*requires_, [&](std::string_view name, std::string_view capability) {
     // rpmlib() features are the rpm program's own; rich dependencies are left out.
     if (!capability.starts_with("rpmlib(") && !capability.starts_with("(")) {
-      depends[std::string{name}] += fmt::format("{}, ", capability);
+      index.m_packages[std::string{name}].depends.push_back({std::string{capability}});
     }
   });
-  std::string status;
-  for (const auto& [name, capabilities] : provided) {
-    status +=
-        fmt::format("Package: {}\nStatus: install ok installed\nProvides: {}\nDepends: {}\n\n",
-                    name, capabilities, depends[name]);
-  }
-  auto index = from_dpkg_status(status, std::nullopt);
-  index.m_manager = "rpm";
   index.m_files_loaded = true;
   std::unordered_map<std::string, std::uint32_t> ids;
   for_each_pair(*files, [&](std::string_view name, std::string_view path) {

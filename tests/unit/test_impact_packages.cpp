@@ -124,3 +124,85 @@ TEST_CASE("the real dpkg database, when there is one") {
   CHECK(packages.owner("/usr/lib/x86_64-linux-gnu/libc.so.6") == "libc6");
   CHECK(packages.dependency_chain("libglib2.0-0", "libc6").size() >= 2);
 }
+
+namespace {
+
+// HOME set for the scope, so that rpm reads the ~/.rpmmacros made there.
+class ScopedHome {
+public:
+  explicit ScopedHome(const fs::path& home) {
+    if (const char* old = std::getenv("HOME")) {
+      m_old = old;
+    }
+    setenv("HOME", home.c_str(), 1);
+  }
+  ~ScopedHome() {
+    if (m_old) {
+      setenv("HOME", m_old->c_str(), 1);
+    } else {
+      unsetenv("HOME");
+    }
+  }
+  ScopedHome(const ScopedHome&) = delete;
+  ScopedHome& operator=(const ScopedHome&) = delete;
+
+private:
+  std::optional<std::string> m_old;
+};
+
+// A noarch package's spec: NAME owns FILE, provides PROVIDES and requires REQUIRES.
+std::string spec_text(const std::string& name, const std::string& file, const std::string& provides,
+                      const std::string& requires_) {
+  std::string text =
+      "Name: " + name + "\nVersion: 1\nRelease: 1\nSummary: x\nLicense: MIT\nBuildArch: noarch\n";
+  text += provides.empty() ? "" : "Provides: " + provides + "\n";
+  text += requires_.empty() ? "" : "Requires: " + requires_ + "\n";
+  text += "%description\nx\n%install\nmkdir -p %{buildroot}" +
+          fs::path{file}.parent_path().string() + "\necho x > %{buildroot}" + file + "\n%files\n" +
+          file + "\n";
+  return text;
+}
+
+} // namespace
+
+TEST_CASE("rpm's database, where there is no dpkg") {
+  const bool tools =
+      std::system("command -v rpm >/dev/null && command -v rpmbuild >/dev/null") == 0;
+  if (!tools) {
+    MESSAGE("rpm and rpmbuild are not installed: skipped");
+    return;
+  }
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "unit", util::Stamp::no);
+  REQUIRE(dir);
+  const fs::path home = dir->path();
+  // A database of our own: rpm reads its path from ~/.rpmmacros.
+  std::ofstream{home / ".rpmmacros"} << "%_dbpath " << (home / "db").string() << "\n%_topdir "
+                                     << (home / "build").string() << "\n";
+  std::ofstream{home / "lib.spec"}
+      << spec_text("libmadeup1", "/usr/lib/madeup/libmadeup.so.1", "libmadeup.so.1()(64bit)", "");
+  std::ofstream{home / "tests.spec"} << spec_text(
+      "madeup-tests", "/usr/share/installed-tests/madeup/a.test", "", "libmadeup.so.1()(64bit)");
+  std::ofstream{home / "other.spec"}
+      << spec_text("perl-madeup", "/usr/share/perl5/Madeup.pm", "perl(Madeup::Other)", "");
+  ScopedHome scoped{home};
+  const std::string build = "cd " + home.string() +
+                            " && rpmbuild -bb lib.spec && rpmbuild -bb tests.spec && "
+                            "rpmbuild -bb other.spec && rpm --initdb && "
+                            "rpm -i --nodeps --justdb build/RPMS/noarch/*.rpm";
+  REQUIRE(std::system((build + " >/dev/null 2>&1").c_str()) == 0);
+
+  auto index = impact::PackageIndex::open(home / "no-dpkg-here");
+  REQUIRE(index);
+  REQUIRE(*index);
+  auto& packages = **index;
+  CHECK(packages.manager() == "rpm");
+  CHECK(packages.installed("madeup-tests"));
+  CHECK_FALSE(packages.installed("libmadeup.so.1()(64bit)")); // a capability, not a package
+  CHECK(packages.owner("/usr/share/installed-tests/madeup/a.test") == "madeup-tests");
+  CHECK(packages.owner("/usr/lib/madeup/libmadeup.so.1") == "libmadeup1");
+  // Requires resolved through the capability that provides it, by its exact name.
+  CHECK(packages.dependency_chain("madeup-tests", "libmadeup1") ==
+        Chain{"madeup-tests", "libmadeup1"});
+  CHECK(packages.dependency_chain("madeup-tests", "perl-madeup").empty());
+  CHECK(packages.files("libmadeup1") == std::vector<fs::path>{"/usr/lib/madeup/libmadeup.so.1"});
+}
