@@ -1,5 +1,6 @@
 #include "impact/exec_programs.hpp"
 
+#include "util/expected.hpp"
 #include "util/glib_ptr.hpp"
 
 #include <fmt/format.h>
@@ -55,6 +56,36 @@ bool is_executable_file(const fs::path& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0;
 }
 
+// A script's "#!PROGRAM [ARG]" line, as the kernel reads it (the first 255 bytes; one
+// argument, spaces and all); nullopt for a file that does not start with "#!".
+struct Shebang {
+  std::string program;
+  std::string arg;
+};
+util::Expected<std::optional<Shebang>> read_shebang(const fs::path& script) {
+  std::ifstream in{script, std::ios::binary};
+  std::array<char, 2> magic{};
+  if (!in.read(magic.data(), 2) || magic[0] != '#' || magic[1] != '!') {
+    return std::optional<Shebang>{};
+  }
+  std::string line;
+  std::getline(in, line);
+  line = line.substr(0, 255);
+  const auto start = line.find_first_not_of(" \t");
+  if (start == std::string::npos) {
+    return util::unexpected(fmt::format("{}: an empty #! line", script.string()));
+  }
+  const auto end = line.find_first_of(" \t", start);
+  Shebang shebang{line.substr(start, end - start), {}};
+  if (end != std::string::npos) {
+    const auto arg_start = line.find_first_not_of(" \t", end);
+    if (arg_start != std::string::npos) {
+      shebang.arg = line.substr(arg_start, line.find_last_not_of(" \t\r") + 1 - arg_start);
+    }
+  }
+  return std::optional<Shebang>{std::move(shebang)};
+}
+
 class Follower {
 public:
   Follower(std::string_view path, ExecFiles& out) : m_path(path), m_out(out) {}
@@ -62,6 +93,8 @@ public:
   void command(std::vector<std::string> words, int depth);
 
 private:
+  std::size_t program_word(const std::vector<std::string>& words);
+  bool shell_builtin(const std::string& name, std::vector<std::string>& args, int depth);
   std::optional<fs::path> resolve(const std::string& name, bool executable);
   void add(const fs::path& file);
   void problem(std::string text) { m_out.problems.push_back(std::move(text)); }
@@ -128,11 +161,9 @@ void Follower::assignment(std::string_view word) {
   }
 }
 
-void Follower::command(std::vector<std::string> words, int depth) {
-  if (depth > max_depth) {
-    problem(fmt::format("{}: wrappers nested too deeply", words.empty() ? "" : words.front()));
-    return;
-  }
+// The index of the word naming the program: leading assignments (noted, for LD_PRELOAD) and
+// reserved words are passed over.
+std::size_t Follower::program_word(const std::vector<std::string>& words) {
   std::size_t i = 0;
   for (; i < words.size(); i++) {
     if (is_assignment(words[i])) {
@@ -141,35 +172,44 @@ void Follower::command(std::vector<std::string> words, int depth) {
       break;
     }
   }
+  return i;
+}
+
+// What the shell does itself with `name`; false when `name` is a program to find.
+bool Follower::shell_builtin(const std::string& name, std::vector<std::string>& args, int depth) {
+  if (name == "exec" || name == "command" || name == "nohup") {
+    command(std::move(args), depth + 1);
+  } else if (name == "." || name == "source") {
+    if (!args.empty()) {
+      if (auto script = resolve(args.front(), false)) {
+        add(*script);
+      }
+    }
+  } else if ((name == "$@" || name == "${@}") && !m_positional.empty()) {
+    std::vector<std::string> positional = m_positional;
+    positional.insert(positional.end(), args.begin(), args.end());
+    command(std::move(positional), depth + 1);
+  } else if (name.find('$') != std::string::npos || name.find('`') != std::string::npos) {
+    problem(fmt::format("{}: a program named by the shell at run time", name));
+  } else {
+    return is_builtin(name);
+  }
+  return true;
+}
+
+void Follower::command(std::vector<std::string> words, int depth) {
+  if (depth > max_depth) {
+    problem(fmt::format("{}: wrappers nested too deeply", words.empty() ? "" : words.front()));
+    return;
+  }
+  const std::size_t i = program_word(words);
   if (i == words.size() || words[i].empty() || words[i] == "for" || words[i] == "case" ||
       words[i] == "in" || words[i].front() == '<' || words[i].front() == '>') {
     return; // nothing is run here, or a loop header: its body comes as commands of their own
   }
   std::vector<std::string> args{words.begin() + static_cast<std::ptrdiff_t>(i) + 1, words.end()};
   const std::string& name = words[i];
-  if (name == "exec" || name == "command" || name == "nohup") {
-    command(std::move(args), depth + 1);
-    return;
-  }
-  if (name == "." || name == "source") {
-    if (!args.empty()) {
-      if (auto script = resolve(args.front(), false)) {
-        add(*script);
-      }
-    }
-    return;
-  }
-  if (is_builtin(name)) {
-    return;
-  }
-  if ((name == "$@" || name == "${@}") && !m_positional.empty()) {
-    std::vector<std::string> positional = m_positional;
-    positional.insert(positional.end(), args.begin(), args.end());
-    command(std::move(positional), depth + 1);
-    return;
-  }
-  if (name.find('$') != std::string::npos || name.find('`') != std::string::npos) {
-    problem(fmt::format("{}: a program named by the shell at run time", name));
+  if (shell_builtin(name, args, depth)) {
     return;
   }
   const auto program = resolve(name, true);
@@ -268,32 +308,17 @@ void Follower::interpreter(const fs::path& script, int depth) {
     problem(fmt::format("{}: #! interpreters nested too deeply", script.string()));
     return;
   }
-  std::ifstream in{script, std::ios::binary};
-  std::array<char, 2> magic{};
-  if (!in.read(magic.data(), 2) || magic[0] != '#' || magic[1] != '!') {
+  auto shebang = read_shebang(script);
+  if (!shebang) {
+    problem(shebang.error().what);
     return;
   }
-  std::string line;
-  std::getline(in, line);
-  line = line.substr(0, 255);
-  const auto start = line.find_first_not_of(" \t");
-  if (start == std::string::npos) {
-    problem(fmt::format("{}: an empty #! line", script.string()));
-    return;
-  }
-  const auto end = line.find_first_of(" \t", start);
-  const std::string program = line.substr(start, end - start);
-  std::string arg;
-  if (end != std::string::npos) {
-    const auto arg_start = line.find_first_not_of(" \t", end);
-    const auto arg_end = line.find_last_not_of(" \t\r");
-    if (arg_start != std::string::npos) {
-      arg = line.substr(arg_start, arg_end + 1 - arg_start);
-    }
+  if (!*shebang) {
+    return; // not a script
   }
   // The kernel runs the interpreter with the script as its argument: a shell named here runs
   // the script, so only env's arguments are followed (#!/usr/bin/env python3).
-  const auto path = resolve(program, true);
+  const auto path = resolve((*shebang)->program, true);
   if (!path) {
     return;
   }
@@ -303,21 +328,19 @@ void Follower::interpreter(const fs::path& script, int depth) {
     return;
   }
   // #!/usr/bin/env [-S] NAME [ARG]: NAME from PATH is the interpreter.
+  const std::string& arg = (*shebang)->arg;
   std::vector<std::string> problems;
   const auto words = shell_commands(arg.starts_with("-S") ? arg.substr(2) : arg, problems);
-  if (words.empty()) {
-    problem(fmt::format("{}: no interpreter after env in its #! line", script.string()));
-    return;
-  }
-  for (const auto& word : words.front()) {
+  for (const auto& word : words.empty() ? std::vector<std::string>{} : words.front()) {
     if (!is_assignment(word) && !word.starts_with('-')) {
-      if (auto named = resolve(word, true)) {
-        add(*named);
-        interpreter(*named, depth + 1);
+      if (auto found = resolve(word, true)) {
+        add(*found);
+        interpreter(*found, depth + 1);
       }
       return;
     }
   }
+  problem(fmt::format("{}: no interpreter after env in its #! line", script.string()));
 }
 
 // Where a simple command ends, outside quotes: ; & | newline ( ) and backquotes. '&' after
