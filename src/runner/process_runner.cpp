@@ -60,10 +60,40 @@ struct ProcessRunner::Running {
 
   util::Fd& pipe(Stream stream) { return stream == Stream::out ? out : err; }
 
+  // With two pipes, the capture takes whole lines, so that a line of one stream never lands in
+  // the middle of a line of the other (which one the runner reads first is a race); what is
+  // left of a line waits here, up to max_partial bytes, and at the end.
+  static constexpr std::size_t max_partial = 4096;
+  std::string partial[2]; // by Stream
+
   void consume(std::string_view data, Stream from) {
-    capture.append(data);
     if (parser && from == Stream::out) {
       parser->feed(data);
+    }
+    if (!err && partial[0].empty() && partial[1].empty()) {
+      capture.append(data); // one pipe: already in the order written
+      return;
+    }
+    std::string& pending = partial[from == Stream::out ? 0 : 1];
+    const auto last_newline = data.rfind('\n');
+    if (last_newline == std::string_view::npos) {
+      pending.append(data);
+      if (pending.size() > max_partial) {
+        capture.append(pending);
+        pending.clear();
+      }
+      return;
+    }
+    capture.append(pending);
+    capture.append(data.substr(0, last_newline + 1));
+    pending.assign(data.substr(last_newline + 1));
+  }
+
+  // What is left of the last lines, once both pipes are at end of file.
+  void flush_partial_lines() {
+    for (auto& pending : partial) {
+      capture.append(pending);
+      pending.clear();
     }
   }
 };
@@ -420,6 +450,7 @@ core::TestResult ProcessRunner::finish(Running& test) {
   // (then the output is cut here rather than waiting for it).
   read_output(test, Stream::out, Amount::all);
   read_output(test, Stream::err, Amount::all);
+  test.flush_partial_lines();
   test.out.reset();
   test.err.reset();
   test.servers.reset(); // the test's own display and bus, if any

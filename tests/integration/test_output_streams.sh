@@ -21,8 +21,10 @@ run_runner -d "$TREE" --order=name --json="$SCRATCH/results.jsonl" -L "$SCRATCH/
 assert_eq "$RC" 2 "exit status"
 assert_line "$OUT" "PASS: grp/streams.test"
 assert_line "$OUT" "FAIL: grp/streams-fail.test (exited with status 1)"
-# The failed test's output on the console has both streams.
+# The failed test's output on the console has both streams, merged a line at a time: the
+# stderr line does not land inside "ok 1 - first", whichever pipe the runner reads first.
 assert_line "$OUT" "  | noise in the middle"
+assert_line "$OUT" "  | ok 1 - first"
 assert_line "$OUT" "  | not ok 1 - only on stderr"
 
 python3 - "$SCRATCH/results.jsonl" "$SCRATCH/logs/grp_streams.test.txt" <<'PY' ||
