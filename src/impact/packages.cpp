@@ -81,13 +81,16 @@ util::Expected<std::string> command_output(std::vector<const char*> argv) {
   return std::string{out};
 }
 
-// Each "NAME\tVALUE" line of `text`.
+// Each "NAME\tVALUE" line of `text`, as views into it.
 template <typename F> void for_each_pair(std::string_view text, F&& f) {
-  for (auto line : util::split(text, '\n')) {
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const auto line = text.substr(0, newline);
     const auto tab = line.find('\t');
     if (tab != std::string_view::npos) {
       f(line.substr(0, tab), line.substr(tab + 1));
     }
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
   }
 }
 
@@ -155,12 +158,13 @@ util::Expected<PackageIndex> PackageIndex::from_rpm() {
   });
   index.m_files_loaded = true;
   std::unordered_map<std::string, std::uint32_t> ids;
-  for_each_pair(*files, [&](std::string_view name, std::string_view path) {
+  const std::string& listed = index.m_file_lists.emplace_back(std::move(*files));
+  for_each_pair(listed, [&](std::string_view name, std::string_view path) {
     auto [it, added] = ids.emplace(name, static_cast<std::uint32_t>(index.m_names.size()));
     if (added) {
       index.m_names.emplace_back(name);
     }
-    index.add_file(std::string{path}, it->second);
+    index.add_file(path, it->second);
   });
   return index;
 }
@@ -298,9 +302,9 @@ std::vector<std::string> PackageIndex::dependency_chain(std::string_view from,
   return {chain.rbegin(), chain.rend()};
 }
 
-void PackageIndex::add_file(std::string path, std::uint32_t package) {
+void PackageIndex::add_file(std::string_view path, std::uint32_t package) {
   // The first package to list a path owns it (the others list a shared directory).
-  m_owners.emplace(std::move(path), package);
+  m_owners.emplace(path, package);
 }
 
 // dpkg's info/PACKAGE.list (PACKAGE:ARCH.list for Multi-Arch: same), one path a line.
@@ -322,11 +326,11 @@ void PackageIndex::load_file_lists() {
     const std::string stem = file.stem().string();
     const auto id = static_cast<std::uint32_t>(m_names.size());
     m_names.push_back(stem.substr(0, stem.find(':')));
-    std::string_view rest = *text;
+    std::string_view rest = m_file_lists.emplace_back(std::move(*text));
     while (!rest.empty()) {
       const auto nl = rest.find('\n');
       if (auto line = rest.substr(0, nl); !line.empty() && line != "/.") {
-        add_file(std::string{line}, id);
+        add_file(line, id);
       }
       rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
     }

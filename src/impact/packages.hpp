@@ -5,6 +5,7 @@
 #include "util/expected.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -55,7 +56,7 @@ private:
   std::vector<std::string> installed_candidates(const std::string& name) const;
   const Reach& reach(const std::string& from);
   void load_file_lists();
-  void add_file(std::string path, std::uint32_t package);
+  void add_file(std::string_view path, std::uint32_t package);
 
   std::string m_manager;
   std::unordered_map<std::string, Package> m_packages;
@@ -63,7 +64,9 @@ private:
   std::optional<std::filesystem::path> m_admin_dir;                      // dpkg's
   bool m_files_loaded = false;
   std::vector<std::string> m_names; // package ids in the file index
-  std::unordered_map<std::string, std::uint32_t> m_owners;
+  // The file lists as read (a deque: its strings never move), and an index of their lines.
+  std::deque<std::string> m_file_lists;
+  std::unordered_map<std::string_view, std::uint32_t> m_owners;
   std::unordered_map<std::string, Reach> m_reach;
 };
 
