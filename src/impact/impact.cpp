@@ -76,6 +76,11 @@ util::Status Analyzer::add_target(const std::string& what) {
     if (!fs::exists(what, ec)) {
       return util::unexpected(fmt::format("--affected-by={}: no such file", what));
     }
+    if (fs::is_directory(what, ec)) {
+      // Packages share directories: which one changed cannot be told from one.
+      return util::unexpected(fmt::format(
+          "--affected-by={}: a directory (name a file in it, a SONAME or a package)", what));
+    }
     file = fs::absolute(what);
   } else if (looks_like_soname(what)) {
     file = m_loader->find_library(what);

@@ -88,6 +88,9 @@ for what in /no/such/file libnosuch-9.so.3 no-such-package-xyz; do
     assert_contains "$ERR" "--affected-by=$what: no such"
     assert_not_contains "$OUT" "Running test:"
 done
+run_runner -d "$TREE" --affected-by=/usr/lib
+assert_eq "$RC" 1 "exit status for a directory"
+assert_contains "$ERR" "--affected-by=/usr/lib: a directory"
 run_runner -d "$TREE" --changed-symbols=@"$SCRATCH/no-such-file"
 assert_eq "$RC" 1 "exit status for a missing --changed-symbols file"
 assert_contains "$ERR" "no-such-file"
