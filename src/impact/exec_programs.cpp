@@ -1,11 +1,16 @@
 #include "impact/exec_programs.hpp"
 
+#include "impact/wrappers.hpp"
 #include "util/expected.hpp"
+#include "util/fd.hpp"
 #include "util/glib_ptr.hpp"
+#include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <glib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -41,10 +46,10 @@ bool is_keyword(std::string_view word) {
 
 // Builtins of every POSIX shell: they run no file. exec, command and . are followed instead.
 bool is_builtin(std::string_view word) {
-  return one_of(word, {":",      "true", "false", "cd",      "echo", "printf", "exit",
-                       "export", "set",  "unset", "test",    "[",    "read",   "shift",
-                       "trap",   "wait", "local", "return",  "eval", "ulimit", "umask",
-                       "alias",  "type", "break", "continue"});
+  return one_of(word,
+                {":",     "true",   "false",  "cd",    "echo",  "printf", "exit",  "export",
+                 "set",   "unset",  "test",   "[",     "read",  "shift",  "trap",  "wait",
+                 "local", "return", "ulimit", "umask", "alias", "type",   "break", "continue"});
 }
 
 bool is_shell(std::string_view base) {
@@ -63,14 +68,20 @@ struct Shebang {
   std::string arg;
 };
 util::Expected<std::optional<Shebang>> read_shebang(const fs::path& script) {
-  std::ifstream in{script, std::ios::binary};
-  std::array<char, 2> magic{};
-  if (!in.read(magic.data(), 2) || magic[0] != '#' || magic[1] != '!') {
+  // A test's files may be anything: never block on a FIFO or a device, never read more than
+  // the kernel would.
+  util::Fd fd{::open(script.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return std::optional<Shebang>{};
   }
-  std::string line;
-  std::getline(in, line);
-  line = line.substr(0, 255);
+  std::array<char, 256> head{};
+  const ssize_t n = ::read(fd.get(), head.data(), head.size());
+  const std::string_view text{head.data(), n > 0 ? static_cast<std::size_t>(n) : 0};
+  if (!text.starts_with("#!")) {
+    return std::optional<Shebang>{};
+  }
+  const std::string line{text.substr(2, text.find('\n') - 2)};
   const auto start = line.find_first_not_of(" \t");
   if (start == std::string::npos) {
     return util::unexpected(fmt::format("{}: an empty #! line", script.string()));
@@ -123,9 +134,13 @@ std::optional<fs::path> Follower::resolve(const std::string& name, bool executab
       problem(fmt::format("{}: a relative path (tests run in an empty directory)", name));
       return std::nullopt;
     }
-    std::error_code ec;
-    if (!fs::exists(name, ec)) {
-      problem(fmt::format("{}: No such file or directory", name));
+    struct stat st {};
+    if (::stat(name.c_str(), &st) != 0) {
+      problem(fmt::format("{}: {}", name, util::errno_text(errno)));
+      return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      problem(fmt::format("{}: not a regular file", name));
       return std::nullopt;
     }
     return fs::path{name};
@@ -144,7 +159,7 @@ std::optional<fs::path> Follower::resolve(const std::string& name, bool executab
     }
     rest.remove_prefix(colon + 1);
   }
-  problem(fmt::format("{}: not found in PATH", name));
+  problem(fmt::format("{}: not found in PATH", name.empty() ? "''" : name));
   return std::nullopt;
 }
 
@@ -161,14 +176,18 @@ void Follower::assignment(std::string_view word) {
   }
 }
 
-// The index of the word naming the program: leading assignments (noted, for LD_PRELOAD) and
-// reserved words are passed over.
+// The index of the word naming the program: leading assignments (noted, for LD_PRELOAD),
+// redirections and reserved words are passed over.
 std::size_t Follower::program_word(const std::vector<std::string>& words) {
   std::size_t i = 0;
-  for (; i < words.size(); i++) {
-    if (is_assignment(words[i])) {
-      assignment(words[i]);
-    } else if (!is_keyword(words[i])) {
+  while (i < words.size()) {
+    if (const auto redirection = redirection_words(words, i)) {
+      i += redirection;
+    } else if (is_assignment(words[i])) {
+      assignment(words[i++]);
+    } else if (is_keyword(words[i])) {
+      i++;
+    } else {
       break;
     }
   }
@@ -177,8 +196,21 @@ std::size_t Follower::program_word(const std::vector<std::string>& words) {
 
 // What the shell does itself with `name`; false when `name` is a program to find.
 bool Follower::shell_builtin(const std::string& name, std::vector<std::string>& args, int depth) {
-  if (name == "exec" || name == "command" || name == "nohup") {
-    command(std::move(args), depth + 1);
+  if (name == "exec" || name == "command") {
+    const auto start = *wrapped_command(name, args);
+    command({args.begin() + static_cast<std::ptrdiff_t>(start), args.end()}, depth + 1);
+  } else if (name == "eval") {
+    std::string text;
+    for (const auto& arg : args) {
+      text += arg + " ";
+    }
+    std::vector<std::string> problems;
+    for (auto& words : shell_commands(text, problems)) {
+      command(std::move(words), depth + 1);
+    }
+    for (auto& text_problem : problems) {
+      problem(fmt::format("eval: {}", text_problem));
+    }
   } else if (name == "." || name == "source") {
     if (!args.empty()) {
       if (auto script = resolve(args.front(), false)) {
@@ -204,7 +236,7 @@ void Follower::command(std::vector<std::string> words, int depth) {
   }
   const std::size_t i = program_word(words);
   if (i == words.size() || words[i].empty() || words[i] == "for" || words[i] == "case" ||
-      words[i] == "in" || words[i].front() == '<' || words[i].front() == '>') {
+      words[i] == "in") {
     return; // nothing is run here, or a loop header: its body comes as commands of their own
   }
   std::vector<std::string> args{words.begin() + static_cast<std::ptrdiff_t>(i) + 1, words.end()};
@@ -220,6 +252,8 @@ void Follower::command(std::vector<std::string> words, int depth) {
   const std::string base = fs::path{name}.filename();
   if (base == "env") {
     env(std::move(args), depth + 1);
+  } else if (const auto start = wrapped_command(base, args)) {
+    command({args.begin() + static_cast<std::ptrdiff_t>(*start), args.end()}, depth + 1);
   } else if (is_shell(base)) {
     shell(base, std::move(args), depth + 1);
   } else {
@@ -227,31 +261,42 @@ void Follower::command(std::vector<std::string> words, int depth) {
   }
 }
 
-// env [-i] [-u NAME] [-C DIR] [-S 'TEXT'] [NAME=VALUE]... [COMMAND [ARG]...]
+// env [-i] [-u NAME] [-C DIR] [-S 'TEXT'] [NAME=VALUE]... [COMMAND [ARG]...]; options may be
+// clustered (-iu NAME) or attached (-uNAME, --unset=NAME).
 void Follower::env(std::vector<std::string> args, int depth) {
   for (std::size_t i = 0; i < args.size(); i++) {
     const std::string& arg = args[i];
-    if (arg == "-u" || arg == "-C" || arg == "--unset" || arg == "--chdir") {
+    std::optional<std::string> split_text; // -S's
+    if (arg == "--") {
+      command({args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end()}, depth);
+      return;
+    } else if (arg == "--unset" || arg == "--chdir") {
       i++;
-    } else if (arg == "-S" || arg == "--split-string" || arg.starts_with("--split-string=") ||
-               (arg.starts_with("-S") && arg.size() > 2)) {
-      const std::string text = arg == "-S" || arg == "--split-string"
-                                   ? (i + 1 < args.size() ? args[++i] : "")
-                               : arg.starts_with("-S") ? arg.substr(2)
-                                                       : arg.substr(arg.find('=') + 1);
+    } else if (arg == "--split-string" || arg.starts_with("--split-string=")) {
+      split_text = arg.size() > 14 ? arg.substr(15) : (i + 1 < args.size() ? args[++i] : "");
+    } else if (arg.starts_with("--")) {
+      continue;
+    } else if (arg.size() > 1 && arg.front() == '-') {
+      // The first of u, C or S takes the rest of the word, or the next one.
+      const auto letter = arg.find_first_of("uCS", 1);
+      const bool own_word = letter == arg.size() - 1;
+      if (letter != std::string::npos && arg[letter] == 'S') {
+        split_text = own_word ? (i + 1 < args.size() ? args[++i] : "") : arg.substr(letter + 1);
+      } else if (own_word) {
+        i++;
+      }
+    } else if (is_assignment(arg)) {
+      assignment(arg);
+    } else if (!arg.empty() && arg != "-") {
+      command({args.begin() + static_cast<std::ptrdiff_t>(i), args.end()}, depth);
+      return;
+    }
+    if (split_text) {
       std::vector<std::string> problems;
-      auto split = shell_commands(text, problems);
+      auto split = shell_commands(*split_text, problems);
       std::vector<std::string> rest = split.empty() ? std::vector<std::string>{} : split.front();
       rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
       env(std::move(rest), depth);
-      return;
-    } else if (arg == "--") {
-      command({args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end()}, depth);
-      return;
-    } else if (is_assignment(arg)) {
-      assignment(arg);
-    } else if (arg.front() != '-') {
-      command({args.begin() + static_cast<std::ptrdiff_t>(i), args.end()}, depth);
       return;
     }
   }
@@ -272,7 +317,7 @@ void Follower::shell(std::string_view shell_name, std::vector<std::string> args,
       i++;
     } else if (arg.starts_with("--")) {
       continue; // bash's long options (--norc, --posix...) take no argument
-    } else if ((arg.front() == '-' || arg.front() == '+') && arg.size() > 1) {
+    } else if (arg.size() > 1 && (arg.front() == '-' || arg.front() == '+')) {
       command_text = command_text || arg.find('c') != std::string::npos;
     } else {
       break;

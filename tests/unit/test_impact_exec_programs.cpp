@@ -1,4 +1,5 @@
 #include "impact/exec_programs.hpp"
+#include "impact/wrappers.hpp"
 
 #include "util/temp_dir.hpp"
 
@@ -6,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace ginsttest;
@@ -132,4 +134,79 @@ TEST_CASE("a script's #! interpreter, through env too; LD_PRELOAD libraries") {
   spec.environment = {{"PATH", bin.dir->path().string()}};
   files = impact::exec_files(spec, "/usr/bin");
   CHECK(files.files == Paths{"/usr/bin/env", preload, bin.dir->path() / "prog"});
+}
+
+TEST_CASE("wrappers: where the command they run starts") {
+  using impact::wrapped_command;
+  using Args = std::vector<std::string>;
+  CHECK(wrapped_command("timeout", Args{"-k", "5", "60", "prog", "-x"}) == 3u);
+  CHECK(wrapped_command("timeout", Args{"--signal=INT", "10s", "prog"}) == 2u);
+  CHECK(wrapped_command("dbus-run-session", Args{"--", "prog"}) == 1u);
+  CHECK(wrapped_command("xvfb-run", Args{"-a", "-s", "-screen 0 1x1x8", "prog"}) == 3u);
+  CHECK(wrapped_command("exec", Args{"-a", "name", "prog"}) == 2u);
+  CHECK(wrapped_command("nice", Args{"-n5", "prog"}) == 1u);
+  CHECK(wrapped_command("command", Args{"-v", "prog"}) == 2u); // looks it up, runs nothing
+  CHECK(wrapped_command("command", Args{"-p", "prog"}) == 1u);
+  CHECK(wrapped_command("timeout", Args{"-k"}) == 1u);
+  CHECK_FALSE(wrapped_command("gio", Args{"version"}));
+}
+
+TEST_CASE("redirections before a program are passed over") {
+  using impact::redirection_words;
+  using Words1 = std::vector<std::string>;
+  CHECK(redirection_words(Words1{">/dev/null", "prog"}, 0) == 1u);
+  CHECK(redirection_words(Words1{"2>&1", "prog"}, 0) == 1u);
+  CHECK(redirection_words(Words1{"2>", "/dev/null", "prog"}, 0) == 2u);
+  CHECK(redirection_words(Words1{"&>>", "log", "prog"}, 0) == 2u);
+  CHECK(redirection_words(Words1{"<in"}, 0) == 1u);
+  CHECK(redirection_words(Words1{"prog"}, 0) == 0u);
+  CHECK(redirection_words(Words1{"42"}, 0) == 0u);
+  CHECK(redirection_words(Words1{"-"}, 0) == 0u);
+}
+
+TEST_CASE("wrapped programs and redirections in Exec lines") {
+  Bin bin;
+  const auto prog = bin.add("prog", "");
+  const std::vector<std::string> texts{">/dev/null " + prog.string() + " x",
+                                       "2> /dev/null exec -a name prog",
+                                       "timeout -k 5 60 prog --tap",
+                                       "command -p prog",
+                                       "eval prog --tap",
+                                       "dbus-run-session -- env -iu HOME prog"};
+  for (const auto& text : texts) {
+    CAPTURE(text);
+    const auto files = impact::exec_files(exec({"sh", "-c", text}), bin.path());
+    CHECK(std::find(files.files.begin(), files.files.end(), prog) != files.files.end());
+    CHECK(files.problems.empty());
+  }
+  // command -v only looks: nothing is run.
+  const auto files = impact::exec_files(exec({"sh", "-c", "command -v prog"}), bin.path());
+  CHECK(files.files == Paths{"/usr/bin/sh"});
+}
+
+TEST_CASE("a test's files that are no regular file are never opened to block") {
+  Bin bin;
+  const fs::path fifo = bin.dir->path() / "fifo";
+  REQUIRE(mkfifo(fifo.c_str(), 0700) == 0);
+  const auto via_fifo = bin.add("via-fifo", "#!" + fifo.string() + "\n");
+  // Each would block forever if opened for reading: the FIFO has no writer.
+  auto files = impact::exec_files(exec({fifo.string()}), bin.path());
+  CHECK(files.problems == std::vector<std::string>{fifo.string() + ": not a regular file"});
+  files = impact::exec_files(exec({via_fifo.string()}), bin.path());
+  CHECK(files.problems == std::vector<std::string>{fifo.string() + ": not a regular file"});
+  files = impact::exec_files(exec({"sh", fifo.string()}), bin.path());
+  CHECK(files.problems.size() == 1);
+  files = impact::exec_files(exec({"/dev/zero"}), bin.path());
+  CHECK(files.problems == std::vector<std::string>{"/dev/zero: not a regular file"});
+  // A #! line without an end is read no further than the kernel reads it.
+  const auto long_line = bin.add("long", "#!/bin/sh" + std::string(1 << 20, 'x'));
+  files = impact::exec_files(exec({long_line.string()}), bin.path());
+  REQUIRE(files.problems.size() == 1);
+  CHECK(files.problems.front().size() < 300);
+  // Empty words are no program.
+  bin.add("prog", "");
+  files = impact::exec_files(exec({"env", "", "prog"}), bin.path());
+  CHECK(files.problems.empty());
+  files = impact::exec_files(exec({"sh", "", "x"}), bin.path());
+  CHECK(files.problems == std::vector<std::string>{"'': not found in PATH"});
 }
