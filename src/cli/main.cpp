@@ -102,13 +102,7 @@ int run(int argc, char** argv) {
     return 0;
   }
 
-  // Ctrl-C and SIGTERM reach the runner through a signalfd, so block them before the first
-  // child exists; a closed pipe must not kill the runner mid-report.
-  sigset_t handled;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGTERM);
-  sigprocmask(SIG_BLOCK, &handled, nullptr);
+  // A closed pipe must not kill the runner mid-report.
   signal(SIGPIPE, SIG_IGN);
 
   // Find the tests: roots, .test files, prefixes and exclusions.
@@ -212,6 +206,15 @@ int run(int argc, char** argv) {
   if (journal) {
     reporters.add(std::make_unique<report::Journal>(report::new_run_id()));
   }
+
+  // Ctrl-C and SIGTERM reach the runner through a signalfd, so block them before the first
+  // child exists. Not sooner: until here nothing needs cleaning up, and Ctrl-C must still end
+  // a run stuck reading what the user named (a --baseline FIFO with no writer).
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGTERM);
+  sigprocmask(SIG_BLOCK, &handled, nullptr);
 
   // Run the plan; the spawner helper starts each test under a monitor of its own.
   auto spawner = process::Spawner::start();

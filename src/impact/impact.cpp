@@ -69,6 +69,20 @@ void Analyzer::add_target_file(const fs::path& file, const std::string& label) {
   m_target_files.emplace(canonical_name(file), label);
 }
 
+// The installed package `what` names: as given, or without an architecture ("libfoo1:amd64",
+// as dpkg -S prints it).
+std::optional<std::string> Analyzer::package_named(const std::string& what) const {
+  if (!m_packages) {
+    return std::nullopt;
+  }
+  for (const auto& name : {what, what.substr(0, what.find(':'))}) {
+    if (m_packages->installed(name)) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
+
 util::Status Analyzer::add_target(const std::string& what) {
   std::optional<fs::path> file;
   if (what.find('/') != std::string::npos) {
@@ -88,9 +102,9 @@ util::Status Analyzer::add_target(const std::string& what) {
       return util::unexpected(
           fmt::format("--affected-by={}: no such library where the dynamic loader looks", what));
     }
-  } else if (m_packages && m_packages->installed(what)) {
-    m_target_packages.push_back(what);
-    for (const auto& path : m_packages->files(what)) {
+  } else if (const auto package = package_named(what)) {
+    m_target_packages.push_back(*package);
+    for (const auto& path : m_packages->files(*package)) {
       std::error_code ec;
       if (fs::is_regular_file(path, ec)) {
         add_target_file(path, path.filename().string());
@@ -226,6 +240,10 @@ Impact Analyzer::analyse(const core::TestSpec& spec) {
   for (std::size_t i = 0; i < parts.size(); i++) {
     impact.why += (i ? "; " : "") + parts[i];
   }
+  // It quotes the test's own paths and words: nothing in it may drive a terminal.
+  std::replace_if(
+      impact.why.begin(), impact.why.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; }, '?');
   return impact;
 }
 

@@ -54,6 +54,7 @@ private:
   struct Reasons;
   explicit Analyzer(ImpactOptions options) : m_options(std::move(options)) {}
   util::Status add_target(const std::string& what);
+  std::optional<std::string> package_named(const std::string& what) const;
   void add_target_file(const std::filesystem::path& file, const std::string& label);
   void follow_files(const core::TestSpec& spec, Reasons& reasons);
   void follow_package(const core::TestSpec& spec, Reasons& reasons);

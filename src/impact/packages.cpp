@@ -111,10 +111,15 @@ std::vector<std::string_view> paragraphs(std::string_view text) {
 // The other spellings of a path where /bin, /lib... are symlinks into /usr (Debian 12 and
 // Fedora merged them; packages may list either).
 std::vector<std::string> spellings(const fs::path& path) {
-  std::vector<std::string> out{path.lexically_normal().string()};
+  // The file itself first: a symlink (libfoo.so of a -dev package, /usr/bin/foo of an
+  // alternative) belongs to another package than the file it names.
+  std::vector<std::string> out;
   std::error_code ec;
-  if (auto resolved = fs::canonical(path, ec); !ec && resolved.string() != out.front()) {
+  if (auto resolved = fs::canonical(path, ec); !ec) {
     out.push_back(resolved.string());
+  }
+  if (auto given = path.lexically_normal().string(); out.empty() || given != out.front()) {
+    out.push_back(std::move(given));
   }
   const std::size_t given = out.size();
   for (std::size_t i = 0; i < given; i++) {

@@ -32,8 +32,9 @@ public:
 
   bool installed(std::string_view package) const;
 
-  // The package that lists `path`: as given, with symlinks resolved, or in its other spelling
-  // where /bin, /lib... are symlinks into /usr. nullopt when none does.
+  // The package that lists the file `path` is or names: with symlinks resolved first (a -dev
+  // package's libfoo.so belongs to its library's package), then as given, each also in its
+  // other spelling where /bin, /lib... are symlinks into /usr. nullopt when none does.
   std::optional<std::string> owner(const std::filesystem::path& path);
 
   // The paths `package` lists (directories too), as the package manager has them.

@@ -104,6 +104,14 @@ run_runner -d "$TREE" --baseline="$SCRATCH/bad.json"
 assert_eq "$RC" 1 "exit status with a broken baseline"
 assert_contains "$ERR" "--baseline $SCRATCH/bad.json:2: not JSON"
 assert_not_contains "$OUT" "Running test:"
+# A FIFO nobody writes to: the runner waits, as for any file it is told to read, but Ctrl-C
+# still ends it.
+mkfifo "$SCRATCH/fifo.json"
+RC=0
+timeout -k 5 -s INT 2 "$RUNNER" -d "$TREE" --baseline="$SCRATCH/fifo.json" >"$OUT" 2>"$ERR" </dev/null ||
+    RC=$?
+assert_eq "$RC" 124 "exit status of timeout after SIGINT to a runner reading a FIFO"
+assert_not_contains "$OUT" "Running test:"
 run_runner -d "$TREE" --baseline="$SCRATCH/missing.json"
 assert_eq "$RC" 1 "exit status with a missing baseline"
 assert_contains "$ERR" "--baseline $SCRATCH/missing.json: No such file or directory"

@@ -28,6 +28,13 @@ assert_eq "$(selected --affected-by=libsoup-3.0-0)" "libsoup-3.0 $soup" "libsoup
 gtr --dir=/usr/share --list --explain --affected-by=libsoup-3.0.so.0 >"$OUT"
 assert_line "$OUT" "    package libsoup-3.0-tests depends on libsoup-3.0-0"
 
+# The -dev package's symlink names the same library: everything that loads GLib.
+glib_dev=$(ls /usr/lib/*/libglib-2.0.so 2>/dev/null | head -n 1)
+if [[ -n $glib_dev ]]; then
+    assert_eq "$(gtr --list --affected-by="$glib_dev" | wc -l)" \
+        "$(gtr --list --affected-by=libglib-2.0.so.0 | wc -l)" "tests selected by $glib_dev"
+fi
+
 # Transitive: every gjs test reaches libmozjs through libgjs, by ELF and by package.
 assert_contains <(selected --affected-by=libmozjs-102.so.0) "gjs $gjs"
 gtr --dir=/usr/share --list --explain --affected-by=libmozjs-102.so.0 gjs/ >"$OUT"

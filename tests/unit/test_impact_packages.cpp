@@ -189,7 +189,7 @@ TEST_CASE("rpm's database, where there is no dpkg") {
                             " && rpmbuild -bb lib.spec && rpmbuild -bb tests.spec && "
                             "rpmbuild -bb other.spec && rpm --initdb && "
                             "rpm -i --nodeps --justdb build/RPMS/noarch/*.rpm";
-  REQUIRE(std::system((build + " >/dev/null 2>&1").c_str()) == 0);
+  REQUIRE(std::system(("(" + build + ") >/dev/null 2>&1").c_str()) == 0);
 
   auto index = impact::PackageIndex::open(home / "no-dpkg-here");
   REQUIRE(index);
