@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 
+#include "core/defaults.hpp"
 #include "report/journal.hpp"
 #include "util/glib_ptr.hpp"
 #include "util/strings.hpp"
@@ -25,8 +26,8 @@ struct RawOptions {
   char* log_directory = nullptr;
   char* report_directory = nullptr;
   char* status = nullptr;
-  gint timeout = 300;
-  gdouble kill_grace = 5.0;
+  gint timeout = static_cast<gint>(core::defaults::timeout.count());
+  gdouble kill_grace = std::chrono::duration<double>(core::defaults::kill_grace).count();
   gboolean quiet = FALSE;
   gboolean tap = FALSE;
   char* json = nullptr;
@@ -36,7 +37,7 @@ struct RawOptions {
   char** log_msgids = nullptr;
   char* seed = nullptr;
   char* order = nullptr;
-  gint output_lines = 100;
+  gint output_lines = static_cast<gint>(core::defaults::output_lines);
   gboolean version = FALSE;
   char* display = nullptr;
   char* bus = nullptr;
@@ -74,11 +75,11 @@ struct RawOptions {
   }
 };
 
-RawOptions* g_raw = nullptr; // for the -p callback; GOption gives it no user data of ours
-
-gboolean on_parallel(const char* /*name*/, const char* value, gpointer /*data*/, GError** error) {
+// -p's value; `data` is the RawOptions of the parse (the option group's user data).
+gboolean on_parallel(const char* /*name*/, const char* value, gpointer data, GError** error) {
+  auto* raw = static_cast<RawOptions*>(data);
   if (value == nullptr || *value == '\0') {
-    g_raw->parallel = 0;
+    raw->parallel = 0;
     return TRUE;
   }
   int n = 0;
@@ -89,7 +90,7 @@ gboolean on_parallel(const char* /*name*/, const char* value, gpointer /*data*/,
                 "Cannot parse integer value “%s” for --parallel", value);
     return FALSE;
   }
-  g_raw->parallel = n;
+  raw->parallel = n;
   return TRUE;
 }
 
@@ -190,7 +191,13 @@ util::Status impact_options(const RawOptions& raw, core::Config& config) {
 
 util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   RawOptions raw;
-  g_raw = &raw;
+  // The "default:" of --help, from the defaults themselves.
+  const std::string timeout_help =
+      fmt::format("Stop a test after SECONDS (0: never; default: {})", raw.timeout);
+  const std::string kill_grace_help = fmt::format(
+      "Seconds between SIGTERM and SIGKILL when a test is stopped (default: {})", raw.kill_grace);
+  const std::string output_lines_help =
+      fmt::format("Lines of a failed test's output to print (default: {})", raw.output_lines);
 
   // gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p"). GOption's optional
   // values must be attached, so join "-p 4" into "--parallel=4" first.
@@ -226,8 +233,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Run up to N tests at once; no value or 0: one per CPU (default: 1)", "N"},
       {"status", 0, 0, G_OPTION_ARG_STRING, &raw.status,
        "Show a progress line: always, never or on a terminal (default)", "yes|no|auto"},
-      {"timeout", 't', 0, G_OPTION_ARG_INT, &raw.timeout,
-       "Stop a test after SECONDS (0: never; default: 300)", "SECONDS"},
+      {"timeout", 't', 0, G_OPTION_ARG_INT, &raw.timeout, timeout_help.c_str(), "SECONDS"},
       {"quiet", 0, 0, G_OPTION_ARG_NONE, &raw.quiet, "Only print failures and the summary",
        nullptr},
       {"json", 0, 0, G_OPTION_ARG_FILENAME, &raw.json,
@@ -248,10 +254,9 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Shuffle the tests with this seed (the seed of a run is printed)", "N"},
       {"order", 0, 0, G_OPTION_ARG_STRING, &raw.order, "Run shuffled (default) or by name",
        "random|name"},
-      {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace,
-       "Seconds between SIGTERM and SIGKILL when a test is stopped (default: 5)", "SECONDS"},
-      {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines,
-       "Lines of a failed test's output to print (default: 100)", "N"},
+      {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace, kill_grace_help.c_str(),
+       "SECONDS"},
+      {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines, output_lines_help.c_str(), "N"},
       {"display", 0, 0, G_OPTION_ARG_STRING, &raw.display,
        "X display for tests: the host's if reachable, else Xvfb (default); only the host's; "
        "only Xvfb; none",
@@ -285,7 +290,10 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   };
 
   util::GOptionContextPtr context{g_option_context_new("[PREFIX...] - Run installed tests")};
-  g_option_context_add_main_entries(context.get(), entries, nullptr);
+  // A main group of our own, so that the -p callback gets `raw` as its data.
+  GOptionGroup* group = g_option_group_new(nullptr, nullptr, nullptr, &raw, nullptr);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(context.get(), group); // the context owns it
   g_option_context_set_description(
       context.get(),
       "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed\n"
@@ -295,7 +303,6 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   char** argv_ptr = args.data();
   util::GErrorOut error;
   const bool parsed = g_option_context_parse(context.get(), &n_args, &argv_ptr, error.out());
-  g_raw = nullptr;
   if (!parsed) {
     return util::unexpected(error.message());
   }

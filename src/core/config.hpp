@@ -1,6 +1,8 @@
 // Everything the command line decides, in one place.
 #pragma once
 
+#include "core/defaults.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -25,8 +27,8 @@ struct Config {
   std::optional<std::filesystem::path> report_directory;
   unsigned parallel = 1; // already resolved: never 0
   StatusMode status = StatusMode::automatic;
-  std::chrono::seconds timeout{300};          // 0 means none
-  std::chrono::milliseconds kill_grace{5000}; // between SIGTERM and SIGKILL
+  std::chrono::seconds timeout = defaults::timeout;            // 0 means none
+  std::chrono::milliseconds kill_grace = defaults::kill_grace; // between SIGTERM and SIGKILL
   bool quiet = false;
   bool tap = false;
   std::optional<std::filesystem::path> json;  // --json=FILE
@@ -37,7 +39,7 @@ struct Config {
   std::vector<std::string> log_msgids;        // MSGID=MESSAGE
   Order order = Order::random;
   std::optional<std::uint64_t> seed;
-  unsigned output_lines = 100; // tail of a failed test's output on the console
+  unsigned output_lines = defaults::output_lines; // tail of a failed test's output on the console
   // The session (when started as root: the identity tests run as).
   FixtureMode display = FixtureMode::automatic;
   FixtureMode bus = FixtureMode::automatic;

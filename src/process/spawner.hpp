@@ -5,6 +5,8 @@
 // test's output and report pipes passed as file descriptors (see protocol.hpp).
 #pragma once
 
+#include "core/defaults.hpp"
+
 #include "util/expected.hpp"
 #include "util/fd.hpp"
 
@@ -32,8 +34,8 @@ struct SpawnRequest {
   int output_fd = -1;            // becomes the process's stdout (and stderr, unless error_fd)
   int error_fd = -1;             // becomes its stderr when set
   int ready_fd = -1; // becomes its descriptor 3 when set (a server announcing it is ready)
-  std::chrono::milliseconds kill_grace{5000}; // SIGTERM to SIGKILL
-  std::optional<Credentials> credentials;     // run as this user (needs root)
+  std::chrono::milliseconds kill_grace = core::defaults::kill_grace; // SIGTERM to SIGKILL
+  std::optional<Credentials> credentials; // run as this user (needs root)
   // When set, the process tree gets a mount namespace of its own in which this directory is
   // bind-mounted on /tmp (needs root), as systemd's PrivateTmp= does. The entries of the real
   // /tmp named in `shared_tmp_entries` (".X11-unix", a prefix installed in /tmp, a socket) are

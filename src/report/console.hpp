@@ -2,6 +2,8 @@
 // and on a smart terminal one progress line kept at the bottom.
 #pragma once
 
+#include "core/defaults.hpp"
+
 #include "report/reporter.hpp"
 
 #include <chrono>
@@ -16,8 +18,8 @@ struct ConsoleOptions {
   bool quiet = false;      // only failures and the summary
   bool progress = false;   // keep a progress line ("\r...\x1b[K") at the bottom
   bool colour = false;
-  unsigned output_lines = 100; // tail of a failed test's output to show
-  int width = 80;              // the progress line is cut to fit
+  unsigned output_lines = core::defaults::output_lines; // tail of a failed test's output
+  int width = 80;                                       // the progress line is cut to fit
 };
 
 class Console final : public Reporter {

@@ -1,6 +1,8 @@
 // The real Runner: each test in a fresh temporary directory, as a process tree under a monitor.
 #pragma once
 
+#include "core/defaults.hpp"
+
 #include "process/spawner.hpp"
 #include "runner/runner.hpp"
 #include "runner/test_dir.hpp"
@@ -19,9 +21,9 @@
 namespace ginsttest::runner {
 
 struct ProcessRunnerOptions {
-  std::chrono::seconds timeout{300};                     // 0: none
-  std::chrono::milliseconds kill_grace{5000};            // SIGTERM to SIGKILL
-  std::optional<std::filesystem::path> log_directory;    // -L: DIR/<squashed name>.txt
+  std::chrono::seconds timeout = core::defaults::timeout;            // 0: none
+  std::chrono::milliseconds kill_grace = core::defaults::kill_grace; // SIGTERM to SIGKILL
+  std::optional<std::filesystem::path> log_directory;                // -L: DIR/<squashed name>.txt
   std::optional<std::filesystem::path> report_directory; // failures kept as DIR/<squashed name>/
   std::filesystem::path temp_base;    // where test directories are made otherwise
   std::size_t tail_bytes = 64 * 1024; // output kept in memory per test

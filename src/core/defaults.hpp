@@ -1,0 +1,13 @@
+// The defaults of the options, in one place: the Config, the runner's own options, the --help
+// text and the man page's "default:" all mean these.
+#pragma once
+
+#include <chrono>
+
+namespace ginsttest::core::defaults {
+
+inline constexpr std::chrono::seconds timeout{300};          // --timeout
+inline constexpr std::chrono::milliseconds kill_grace{5000}; // --kill-grace
+inline constexpr unsigned output_lines = 100;                // --output-lines
+
+} // namespace ginsttest::core::defaults
