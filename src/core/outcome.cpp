@@ -3,56 +3,77 @@
 #include "core/test_result.hpp"
 
 #include <fmt/format.h>
+#include <iterator>
 #include <string.h>
 #include <sys/wait.h>
 
 namespace ginsttest::core {
 
-std::string_view label(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::pass:
-    return "PASS";
-  case Outcome::fail:
-    return "FAIL";
-  case Outcome::skip:
-    return "SKIP";
-  case Outcome::timeout:
-    return "TIMEOUT";
-  case Outcome::error:
-    return "ERROR";
-  case Outcome::flaky:
-    return "FLAKY";
-  case Outcome::interrupted:
-    return "INTERRUPTED";
+namespace {
+
+// The one table: each outcome's label, its name in machine-readable reports, and the group
+// gdtr's lines and counts put it in.
+struct OutcomeRow {
+  Outcome outcome;
+  std::string_view label;
+  std::string_view name;
+  Group group;
+};
+
+constexpr OutcomeRow outcome_table[] = {
+    {Outcome::pass, "PASS", "pass", Group::passed},
+    {Outcome::fail, "FAIL", "fail", Group::failed},
+    {Outcome::skip, "SKIP", "skip", Group::skipped},
+    {Outcome::timeout, "TIMEOUT", "timeout", Group::failed},
+    {Outcome::error, "ERROR", "error", Group::failed},
+    {Outcome::flaky, "FLAKY", "flaky", Group::passed},
+    {Outcome::interrupted, "INTERRUPTED", "interrupted", Group::failed},
+};
+
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < std::size(outcome_table); i++) {
+    if (static_cast<std::size_t>(outcome_table[i].outcome) != i) {
+      return false;
+    }
   }
-  return "UNKNOWN";
+  return true;
+}
+static_assert(in_enum_order() && std::size(outcome_table) == 7, "one row per Outcome, in order");
+
+const OutcomeRow& row(Outcome outcome) {
+  return outcome_table[static_cast<std::size_t>(outcome)];
+}
+
+} // namespace
+
+std::string_view label(Outcome outcome) {
+  return row(outcome).label;
 }
 
 std::string_view name(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::pass:
-    return "pass";
-  case Outcome::fail:
-    return "fail";
-  case Outcome::skip:
-    return "skip";
-  case Outcome::timeout:
-    return "timeout";
-  case Outcome::error:
-    return "error";
-  case Outcome::flaky:
-    return "flaky";
-  case Outcome::interrupted:
-    return "interrupted";
+  return row(outcome).name;
+}
+
+Group group(Outcome outcome) {
+  return row(outcome).group;
+}
+
+std::string_view label(Group group) {
+  switch (group) {
+  case Group::passed:
+    return "PASS";
+  case Group::skipped:
+    return "SKIP";
+  case Group::failed:
+    return "FAIL";
   }
-  return "error";
+  return "FAIL";
 }
 
 std::optional<Outcome> outcome_named(std::string_view text) {
-  for (auto outcome : {Outcome::pass, Outcome::fail, Outcome::skip, Outcome::timeout,
-                       Outcome::error, Outcome::flaky, Outcome::interrupted}) {
-    if (name(outcome) == text) {
-      return outcome;
+  for (const auto& entry : outcome_table) {
+    if (entry.name == text) {
+      return entry.outcome;
     }
   }
   return std::nullopt;
@@ -104,7 +125,11 @@ std::string_view name(SubtestOutcome outcome) {
 }
 
 bool is_failure(Outcome outcome) {
-  return outcome != Outcome::pass && outcome != Outcome::skip && outcome != Outcome::flaky;
+  return group(outcome) == Group::failed;
+}
+
+std::string interruption(int signo) {
+  return "interrupted by " + signal_name(signo);
 }
 
 std::string signal_name(int signo) {

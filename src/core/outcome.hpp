@@ -27,8 +27,18 @@ std::string_view label(Outcome outcome);
 // Lower-case name used by the machine-readable reports: "pass", "timeout", "interrupted"...
 std::string_view name(Outcome outcome);
 
-// True for every outcome that makes the run fail (all but pass, skip and flaky).
+// gdtr's three words for a result, and what the SUMMARY line counts: FLAKY is passed;
+// TIMEOUT, ERROR and INTERRUPTED are failed.
+enum class Group { passed, skipped, failed };
+Group group(Outcome outcome);
+// "PASS", "SKIP" or "FAIL": the word of gdtr's result lines and journal message IDs.
+std::string_view label(Group group);
+
+// True for every outcome that makes the run fail: the failed group.
 bool is_failure(Outcome outcome);
+
+// "interrupted by SIGINT": why a test of the plan never ran, or a run is incomplete.
+std::string interruption(int signo);
 
 // The outcome `name` names ("pass", "timeout"...), as the reports write it; nullopt for none.
 std::optional<Outcome> outcome_named(std::string_view name);

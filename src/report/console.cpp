@@ -44,10 +44,10 @@ std::string summary_line(const core::RunSummary& summary) {
 }
 
 std::string result_line(const core::TestSpec& spec, const core::TestResult& result) {
-  const std::string_view word = result.outcome == core::Outcome::pass    ? "PASS"
-                                : result.outcome == core::Outcome::skip  ? "SKIP"
-                                : result.outcome == core::Outcome::flaky ? "FLAKY"
-                                                                         : "FAIL";
+  // gdtr's word for the group; a flaky pass says so.
+  const std::string_view word = result.outcome == core::Outcome::flaky
+                                    ? core::label(result.outcome)
+                                    : core::label(core::group(result.outcome));
   std::string line = result.reason.empty()
                          ? fmt::format("{}: {}", word, spec.name)
                          : fmt::format("{}: {} ({})", word, spec.name, result.reason);
@@ -168,7 +168,10 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
     return;
   }
   const auto colon = line.find(':');
-  const char* colour = failed ? red : result.outcome == core::Outcome::skip ? yellow : green;
+  const auto group = core::group(result.outcome);
+  const char* colour = group == core::Group::failed    ? red
+                       : group == core::Group::skipped ? yellow
+                                                       : green;
   print_line(paint(std::string_view{line}.substr(0, colon), colour) + line.substr(colon));
   for (const auto& note : result.notes) {
     print_line(fmt::format("  note: {}", note));

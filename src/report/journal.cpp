@@ -105,16 +105,12 @@ long long microseconds(std::chrono::nanoseconds duration) {
 // gdtr's ID for the word the console prints: PASS (and FLAKY, counted as passed), SKIP, or
 // FAIL for every other outcome. Tools written for gdtr see each test pass, skip or fail.
 std::string_view result_id(core::Outcome outcome) {
-  switch (outcome) {
-  case core::Outcome::pass:
-  case core::Outcome::flaky:
+  switch (core::group(outcome)) {
+  case core::Group::passed:
     return message_id::test_passed;
-  case core::Outcome::skip:
+  case core::Group::skipped:
     return message_id::test_skipped;
-  case core::Outcome::fail:
-  case core::Outcome::timeout:
-  case core::Outcome::error:
-  case core::Outcome::interrupted:
+  case core::Group::failed:
     return message_id::test_failed;
   }
   return message_id::test_failed;
@@ -327,7 +323,7 @@ void Journal::test_finished(const core::TestSpec& spec, const core::TestResult& 
 void Journal::test_not_run(const core::TestSpec& spec, int signo) {
   const std::string signal = core::signal_name(signo);
   Fields fields{message_id::test_not_run, LOG_WARNING,
-                fmt::format("Not run: {} (interrupted by {})", spec.name, signal)};
+                fmt::format("Not run: {} ({})", spec.name, core::interruption(signo))};
   fields.add("GINSTTEST_RUN_ID", m_run_id).add_test(spec).add("GINSTTEST_INTERRUPTED_BY", signal);
   send(fields.entries());
 }

@@ -78,7 +78,7 @@ void Json::test_finished(const core::TestSpec& spec, const core::TestResult& res
 void Json::test_not_run(const core::TestSpec& spec, int signo) {
   write_line(fmt::format(R"({{"record":"not-run","name":{},"file":{},"reason":{}}})",
                          json_string(spec.name), json_string(spec.file.string()),
-                         json_string("interrupted by " + core::signal_name(signo))));
+                         json_string(core::interruption(signo))));
 }
 
 void Json::run_finished(const core::RunSummary& summary) {

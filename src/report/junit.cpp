@@ -175,7 +175,7 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
 
 void Junit::test_not_run(const core::TestSpec& spec, int signo) {
   m_cases++;
-  const std::string reason = "not run: interrupted by " + core::signal_name(signo);
+  const std::string reason = "not run: " + core::interruption(signo);
   m_out.write(fmt::format(R"(  <testsuite name="{}" tests="1" failures="0" errors="0" skipped="1">)"
                           "\n{}  </testsuite>\n",
                           xml_text(spec.name),
@@ -188,8 +188,8 @@ void Junit::run_finished(const core::RunSummary& summary) {
   // The totals, written over the room left in the start tag. A file that cannot seek (a pipe)
   // keeps the tag as it was, which is valid too.
   const std::string name = summary.interrupted_by
-                               ? fmt::format("ginsttest-runner (incomplete: interrupted by {})",
-                                             core::signal_name(*summary.interrupted_by))
+                               ? fmt::format("ginsttest-runner (incomplete: {})",
+                                             core::interruption(*summary.interrupted_by))
                                : "ginsttest-runner";
   const std::string tag = root_tag(fmt::format(
       R"(name="{}" tests="{}" failures="{}" errors="{}" time="{}")", xml_text(name), m_cases,

@@ -85,8 +85,8 @@ void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& resu
 
 void Tap::test_not_run(const core::TestSpec& spec, int signo) {
   m_number++;
-  print("ok {} - {} # SKIP not run: interrupted by {}\n", m_number, tap_escape(spec.name),
-        core::signal_name(signo));
+  print("ok {} - {} # SKIP not run: {}\n", m_number, tap_escape(spec.name),
+        core::interruption(signo));
   send();
 }
 
@@ -94,7 +94,7 @@ void Tap::run_finished(const core::RunSummary& summary) {
   // Every point is written, so the plan holds; the run still stopped early, and TAP says it this
   // way.
   if (summary.interrupted_by) {
-    print("Bail out! interrupted by {}\n", core::signal_name(*summary.interrupted_by));
+    print("Bail out! {}\n", core::interruption(*summary.interrupted_by));
   }
   send();
 }

@@ -152,7 +152,7 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
 void Tmt::test_not_run(const core::TestSpec& spec, int signo) {
   m_out.write(fmt::format("- name: {}\n  result: pending\n  note:\n{}",
                           yaml_string(tmt_name(spec.name)),
-                          list("  ", {"not run: interrupted by " + core::signal_name(signo)})));
+                          list("  ", {"not run: " + core::interruption(signo)})));
 }
 
 void Tmt::run_finished(const core::RunSummary& summary) {
@@ -169,7 +169,7 @@ void Tmt::run_finished(const core::RunSummary& summary) {
                                 baseline->known_failures, baseline->fixed));
   }
   if (summary.interrupted_by) {
-    notes.push_back("incomplete: interrupted by " + core::signal_name(*summary.interrupted_by));
+    notes.push_back("incomplete: " + core::interruption(*summary.interrupted_by));
   }
   const auto now = std::chrono::system_clock::now();
   m_out.write(fmt::format("- name: /\n  result: {}\n  note:\n{}  start-time: \"{}\"\n"

@@ -461,7 +461,7 @@ core::TestResult ProcessRunner::finish(Running& test) {
     result.reason = *test.start_error;
   } else if (test.interrupted_by != 0) {
     result.outcome = core::Outcome::interrupted;
-    result.reason = fmt::format("interrupted by {}", core::signal_name(test.interrupted_by));
+    result.reason = core::interruption(test.interrupted_by);
   } else if (test.timed_out) {
     result.outcome = core::Outcome::timeout;
     result.reason = fmt::format("timed out after {}", seconds_text(m_options.timeout));

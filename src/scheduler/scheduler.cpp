@@ -12,12 +12,16 @@ void count(core::RunSummary& summary, const core::TestResult& result) {
   summary.user_seconds += result.user_seconds;
   summary.system_seconds += result.system_seconds;
   summary.maxrss_kb = std::max(summary.maxrss_kb, result.maxrss_kb);
-  if (result.outcome == core::Outcome::pass || result.outcome == core::Outcome::flaky) {
+  switch (core::group(result.outcome)) {
+  case core::Group::passed:
     summary.passed++;
-  } else if (result.outcome == core::Outcome::skip) {
+    break;
+  case core::Group::skipped:
     summary.skipped++;
-  } else {
+    break;
+  case core::Group::failed:
     summary.failed++;
+    break;
   }
   if (summary.baseline && result.baseline) {
     auto& totals = *summary.baseline;

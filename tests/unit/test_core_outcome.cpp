@@ -4,6 +4,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <string_view>
+#include <tuple>
+#include <vector>
+
 using namespace ginsttest::core;
 
 namespace {
@@ -47,4 +51,29 @@ TEST_CASE("runner exit codes") {
   CHECK(static_cast<int>(ExitCode::tests_failed) == 2);
   CHECK(exit_code_for_signal(SIGINT) == 130);
   CHECK(exit_code_for_signal(SIGTERM) == 143);
+}
+
+TEST_CASE("one table: each outcome's label, name and gdtr group") {
+  const std::vector<std::tuple<Outcome, std::string_view, std::string_view, Group>> table{
+      {Outcome::pass, "PASS", "pass", Group::passed},
+      {Outcome::fail, "FAIL", "fail", Group::failed},
+      {Outcome::skip, "SKIP", "skip", Group::skipped},
+      {Outcome::timeout, "TIMEOUT", "timeout", Group::failed},
+      {Outcome::error, "ERROR", "error", Group::failed},
+      {Outcome::flaky, "FLAKY", "flaky", Group::passed},
+      {Outcome::interrupted, "INTERRUPTED", "interrupted", Group::failed},
+  };
+  for (const auto& [outcome, its_label, its_name, its_group] : table) {
+    CAPTURE(its_label);
+    CHECK(label(outcome) == its_label);
+    CHECK(name(outcome) == its_name);
+    CHECK(group(outcome) == its_group);
+    CHECK(is_failure(outcome) == (its_group == Group::failed));
+    CHECK(outcome_named(its_name) == outcome);
+  }
+  CHECK_FALSE(outcome_named("PASS"));
+  CHECK(label(Group::passed) == "PASS");
+  CHECK(label(Group::skipped) == "SKIP");
+  CHECK(label(Group::failed) == "FAIL");
+  CHECK(interruption(SIGTERM) == "interrupted by SIGTERM");
 }
