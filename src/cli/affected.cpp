@@ -29,7 +29,7 @@ util::Expected<AffectedTests> select_affected(const core::Config& config,
   }
   auto analyzer = impact::Analyzer::create(std::move(options));
   if (!analyzer) {
-    return util::unexpected(analyzer.error().what);
+    return util::unexpected(analyzer.error());
   }
   std::erase_if(catalog.files, [&](const discovery::TestFile& file) {
     const auto impact = (*analyzer)->analyse(discovery::load_test_file(catalog.locate(file)));

@@ -58,7 +58,7 @@ util::Expected<discovery::Catalog> find_tests(const core::Config& config) {
   }
   auto selector = discovery::Selector::create(config.prefixes, config.excludes);
   if (!selector) {
-    return util::unexpected(selector.error().what);
+    return util::unexpected(selector.error());
   }
   std::vector<std::string> warnings;
   auto catalog = discovery::scan(std::move(roots), warnings);
@@ -234,25 +234,22 @@ int run(int argc, char** argv) {
   for (const auto& warning : warnings) {
     fmt::print(stderr, "ginsttest-runner: warning: {}\n", warning);
   }
-  if (!session) {
-    // Interrupted while a server was starting: the usual status for the signal.
-    sigset_t pending;
-    sigpending(&pending);
-    for (int signo : {SIGINT, SIGTERM}) {
-      if (sigismember(&pending, signo)) {
-        fail(session.error().what);
-        // The TAP stream and the journal are still completed, every test in them as not run.
-        reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
-        for (const auto& file : plan) {
-          reporters.test_not_run(discovery::load_test_file(catalog->locate(file)), signo);
-        }
-        core::RunSummary summary;
-        summary.total = plan.size();
-        summary.interrupted_by = signo;
-        reporters.run_finished(summary);
-        return core::exit_code_for_signal(signo);
-      }
+  if (!session && session.error().kind == util::ErrorKind::interrupted) {
+    // Interrupted while a server was starting: the usual status for the signal, and the TAP
+    // stream and the journal still completed, every test in them as not run.
+    const int signo = session.error().signal;
+    fail(session.error().what);
+    reporters.run_started(report::RunInfo{plan.size(), config.parallel, seed});
+    for (const auto& file : plan) {
+      reporters.test_not_run(discovery::load_test_file(catalog->locate(file)), signo);
     }
+    core::RunSummary summary;
+    summary.total = plan.size();
+    summary.interrupted_by = signo;
+    reporters.run_finished(summary);
+    return core::exit_code_for_signal(signo);
+  }
+  if (!session) {
     return fail(session.error().what);
   }
 

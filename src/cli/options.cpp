@@ -330,7 +330,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
         std::tuple{"journal", raw.journal, &config.journal}}) {
     auto parsed_mode = yes_no_auto(option, value);
     if (!parsed_mode) {
-      return util::unexpected(parsed_mode.error().what);
+      return util::unexpected(parsed_mode.error());
     }
     *mode = *parsed_mode;
   }
@@ -389,7 +389,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
                                      std::tuple{"bus", raw.bus, &config.bus}}) {
     auto parsed_mode = fixture_mode(option, value);
     if (!parsed_mode) {
-      return util::unexpected(parsed_mode.error().what);
+      return util::unexpected(parsed_mode.error());
     }
     *mode = *parsed_mode;
   }
@@ -407,7 +407,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   }
   config.fresh_exclusive_session = exclusive == "fresh";
   if (auto status = impact_options(raw, config); !status) {
-    return util::unexpected(status.error().what);
+    return util::unexpected(status.error());
   }
   for (int i = 1; i < n_args; i++) {
     config.prefixes.emplace_back(argv_ptr[i]);

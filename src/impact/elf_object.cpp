@@ -170,7 +170,7 @@ util::Expected<DynamicEntries> read_dynamic_entries(Elf* elf, const GElf_Phdr& d
 util::Status read_dynamic(Elf* elf, const Segments& segments, ElfObject& object) {
   auto entries = read_dynamic_entries(elf, *segments.dynamic);
   if (!entries) {
-    return util::unexpected(entries.error().what);
+    return util::unexpected(entries.error());
   }
   const bool uses_strings =
       !entries->needed.empty() || entries->soname || entries->rpath || entries->runpath;
@@ -183,12 +183,12 @@ util::Status read_dynamic(Elf* elf, const Segments& segments, ElfObject& object)
   }
   auto table = file_bytes(elf, *offset, entries->strsz, "the dynamic string table");
   if (!table) {
-    return util::unexpected(table.error().what);
+    return util::unexpected(table.error());
   }
   for (const auto at : entries->needed) {
     auto name = string_at(*table, at);
     if (!name) {
-      return util::unexpected(name.error().what);
+      return util::unexpected(name.error());
     }
     object.needed.push_back(std::move(*name));
   }
@@ -197,7 +197,7 @@ util::Status read_dynamic(Elf* elf, const Segments& segments, ElfObject& object)
     if (*field) {
       auto value = string_at(*table, **field);
       if (!value) {
-        return util::unexpected(value.error().what);
+        return util::unexpected(value.error());
       }
       add_search_path(*out, *value);
     }
@@ -205,7 +205,7 @@ util::Status read_dynamic(Elf* elf, const Segments& segments, ElfObject& object)
   if (entries->soname) {
     auto soname = string_at(*table, *entries->soname);
     if (!soname) {
-      return util::unexpected(soname.error().what);
+      return util::unexpected(soname.error());
     }
     object.soname = std::move(*soname);
   }
@@ -293,13 +293,13 @@ util::Status read_object(Elf* elf, std::uint64_t file_size, const std::set<std::
   object.machine = ehdr.e_machine;
   auto segments = read_segments(elf);
   if (!segments) {
-    return util::unexpected(segments.error().what);
+    return util::unexpected(segments.error());
   }
   if (segments->interp) {
     auto interp = file_bytes(elf, segments->interp->p_offset, segments->interp->p_filesz,
                              "the PT_INTERP segment");
     if (!interp) {
-      return util::unexpected(interp.error().what);
+      return util::unexpected(interp.error());
     }
     object.interpreter = std::string{interp->substr(0, interp->find('\0'))};
   }

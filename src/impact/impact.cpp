@@ -40,19 +40,19 @@ util::Expected<std::unique_ptr<Analyzer>> Analyzer::create(ImpactOptions options
   loader_options.wanted_symbols = analyzer->m_options.changed_symbols;
   auto loader = Loader::create(std::move(loader_options));
   if (!loader) {
-    return util::unexpected(loader.error().what);
+    return util::unexpected(loader.error());
   }
   analyzer->m_loader = std::move(*loader);
   if (!analyzer->m_options.affected_by.empty()) {
     auto packages = PackageIndex::open(analyzer->m_options.dpkg_admin_dir);
     if (!packages) {
-      return util::unexpected(packages.error().what);
+      return util::unexpected(packages.error());
     }
     analyzer->m_packages = std::move(*packages);
   }
   for (const auto& what : analyzer->m_options.affected_by) {
     if (auto status = analyzer->add_target(what); !status) {
-      return util::unexpected(status.error().what);
+      return util::unexpected(status.error());
     }
   }
   return analyzer;

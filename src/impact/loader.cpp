@@ -275,7 +275,7 @@ util::Expected<std::optional<Closure>> Loader::State::build_closure(const std::s
   }
   auto& [path, read] = read_object(buffer);
   if (!read) {
-    return util::unexpected(read.error().what);
+    return util::unexpected(read.error());
   }
   if (!read.value()) {
     return std::optional<Closure>{};
@@ -396,7 +396,7 @@ util::Expected<std::unique_ptr<Loader>> Loader::create(LoaderOptions options) {
   if (::access(options.ld_cache.c_str(), F_OK) == 0 || errno != ENOENT) {
     auto loaded = LdCache::load(options.ld_cache);
     if (!loaded) {
-      return util::unexpected(loaded.error().what);
+      return util::unexpected(loaded.error());
     }
     cache = std::move(*loaded);
   }
@@ -410,7 +410,7 @@ util::Expected<std::optional<const Closure*>> Loader::closure(const std::filesys
     it = m_state->closures.emplace(path.native(), std::move(walked)).first;
   }
   if (!it->second) {
-    return util::unexpected(it->second.error().what);
+    return util::unexpected(it->second.error());
   }
   if (!it->second.value()) {
     return std::optional<const Closure*>{};
@@ -433,7 +433,7 @@ util::Expected<std::optional<const ElfObject*>> Loader::object(const std::filesy
   }
   auto& read = m_state->read_object(buffer).second;
   if (!read) {
-    return util::unexpected(read.error().what);
+    return util::unexpected(read.error());
   }
   if (!read.value()) {
     return std::optional<const ElfObject*>{};

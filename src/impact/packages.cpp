@@ -229,7 +229,7 @@ util::Expected<std::optional<PackageIndex>> PackageIndex::open(const fs::path& d
   if (fs::exists(status_file, ec)) {
     auto status = read_file(status_file);
     if (!status) {
-      return util::unexpected(status.error().what);
+      return util::unexpected(status.error());
     }
     auto index = from_dpkg_status(*status, dpkg_admin_dir);
     if (!index.m_packages.empty()) {
@@ -239,7 +239,7 @@ util::Expected<std::optional<PackageIndex>> PackageIndex::open(const fs::path& d
   if (util::GCharPtr rpm{g_find_program_in_path("rpm")}) {
     auto index = from_rpm();
     if (!index) {
-      return util::unexpected(index.error().what);
+      return util::unexpected(index.error());
     }
     return std::optional<PackageIndex>{std::move(*index)};
   }

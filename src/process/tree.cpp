@@ -18,7 +18,7 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
     return util::unexpected(fmt::format("cannot create a pipe: {}", util::errno_text(errno)));
   }
   if (auto sent = spawner.spawn(request, reports.write.get()); !sent) {
-    return util::unexpected(sent.error().what);
+    return util::unexpected(sent.error());
   }
   // From here on only the spawner and then the monitor hold the write end: end of file means
   // the monitor is gone.

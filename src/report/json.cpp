@@ -39,7 +39,7 @@ std::string baseline_totals(const std::optional<core::BaselineTotals>& totals) {
 util::Expected<std::unique_ptr<Json>> Json::open(const std::filesystem::path& path) {
   auto file = open_report_file(path, "--json");
   if (!file) {
-    return util::unexpected(file.error().what);
+    return util::unexpected(file.error());
   }
   return std::unique_ptr<Json>(new Json(std::move(*file)));
 }

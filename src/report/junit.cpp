@@ -68,7 +68,7 @@ std::string junit_classname(std::string_view name) {
 util::Expected<std::unique_ptr<Junit>> Junit::open(const std::filesystem::path& path) {
   auto file = open_report_file(path, "--junit");
   if (!file) {
-    return util::unexpected(file.error().what);
+    return util::unexpected(file.error());
   }
   return std::unique_ptr<Junit>(new Junit(std::move(*file)));
 }

@@ -72,7 +72,7 @@ std::string tmt_duration(std::chrono::nanoseconds duration) {
 util::Expected<std::unique_ptr<Tmt>> Tmt::open(const std::filesystem::path& data_dir) {
   auto file = open_report_file(data_dir / "results.yaml", "TMT_TEST_DATA results");
   if (!file) {
-    return util::unexpected(file.error().what);
+    return util::unexpected(file.error());
   }
   // Made absolute once: log paths are given relative to it.
   std::error_code ec;

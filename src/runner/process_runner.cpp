@@ -167,7 +167,7 @@ util::Expected<std::unique_ptr<ProcessRunner>> ProcessRunner::create(ProcessRunn
     }
     auto parent = make_private_tmp_parent(bases, test_user(options));
     if (!parent) {
-      return util::unexpected(parent.error().what);
+      return util::unexpected(parent.error());
     }
     private_tmp_parent = std::move(*parent);
   }

@@ -125,7 +125,7 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
     auto work =
         util::TempDir::create(options.base, options.prefix, util::Stamp::yes, options.owner);
     if (!work) {
-      return util::unexpected(work.error().what);
+      return util::unexpected(work.error());
     }
     dir.m_top = std::move(*work);
     dir.m_work_dir = dir.m_top.path();
@@ -136,7 +136,7 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   // closed to everyone else until it holds all it should.
   auto top = util::TempDir::create(options.base, private_tmp_prefix, util::Stamp::no);
   if (!top) {
-    return util::unexpected(top.error().what);
+    return util::unexpected(top.error());
   }
   dir.m_top = std::move(*top);
   for (const auto& entry : options.shared_tmp_entries) {
@@ -154,7 +154,7 @@ util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
   auto work =
       util::TempDir::create(dir.m_top.path(), private_work_prefix, util::Stamp::yes, options.owner);
   if (!work) {
-    return util::unexpected(work.error().what);
+    return util::unexpected(work.error());
   }
   dir.m_work_dir =
       options.host_path ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();

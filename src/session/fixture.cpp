@@ -114,7 +114,12 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
                      {ready.read.get(), POLLIN, 0}};
     ::poll(fds, ready_fd_open ? 3 : 2, static_cast<int>(left.count()));
     if (fds[1].revents != 0) {
-      return fail("interrupted");
+      // Left pending for the runner; which one it is decides the exit status.
+      sigset_t pending;
+      sigpending(&pending);
+      const int signo = sigismember(&pending, SIGINT) ? SIGINT : SIGTERM;
+      auto failed = fail("interrupted by " + core::signal_name(signo));
+      return util::interrupted(std::move(failed.error.what), signo);
     }
     if (fds[2].revents != 0) {
       char buffer[256];

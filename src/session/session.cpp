@@ -99,13 +99,13 @@ util::Expected<std::unique_ptr<Session>> Session::start(SessionOptions options,
                                                         std::vector<std::string>& warnings) {
   std::unique_ptr<Session> session{new Session(std::move(options), spawner)};
   if (auto status = session->prepare_identity(); !status) {
-    return util::unexpected(status.error().what);
+    return util::unexpected(status.error());
   }
   if (auto status = session->prepare_environment(warnings); !status) {
-    return util::unexpected(status.error().what);
+    return util::unexpected(status.error());
   }
   if (auto status = session->start_servers(session->m_servers, ""); !status) {
-    return util::unexpected(status.error().what);
+    return util::unexpected(status.error());
   }
   session->m_environment =
       util::merge_environment(session->m_base_environment, session->m_servers.overrides);
@@ -144,7 +144,7 @@ util::Status Session::prepare_identity() {
   }
   auto run_dir = make_run_dir(root, m_options.environment);
   if (!run_dir) {
-    return util::unexpected(run_dir.error().what);
+    return util::unexpected(run_dir.error());
   }
   m_run_dir = std::move(*run_dir);
   if (m_identity) {
@@ -188,7 +188,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   }
   auto found = probe(request);
   if (!found) {
-    return util::unexpected(found.error().what);
+    return util::unexpected(found.error());
   }
   if (!found->finished) {
     warnings.push_back(fmt::format("the checks made as {} did not finish within 10 s (a display "
@@ -211,7 +211,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   }
   auto bus = choose_bus(servers, *found, env, warnings);
   if (!bus) {
-    return util::unexpected(bus.error().what);
+    return util::unexpected(bus.error());
   }
   // A bus of the run's own listens at $XDG_RUNTIME_DIR/bus, as in a user session, so the run
   // has a runtime directory of its own then (already, when root).
@@ -223,7 +223,7 @@ util::Status Session::prepare_environment(std::vector<std::string>& warnings) {
   }
   auto display = choose_display(servers, *found, env, warnings);
   if (!display) {
-    return util::unexpected(display.error().what);
+    return util::unexpected(display.error());
   }
   bus->insert(bus->end(), display->begin(), display->end());
   m_base_environment = util::merge_environment(env, *bus);
@@ -328,7 +328,7 @@ util::Status Session::start_servers(Servers& servers, const std::string& tag) {
     }
     auto cookie = random_cookie();
     if (!cookie) {
-      return util::unexpected(cookie.error().what);
+      return util::unexpected(cookie.error());
     }
     const auto auth = private_dir / "Xauthority";
     if (auto status = write_private_file(auth, xauthority_entry(*cookie), m_identity); !status) {
@@ -403,7 +403,7 @@ util::Status Session::start_server(std::optional<Fixture>& slot, std::string lab
   spec.startup = m_options.startup;
   auto server = Fixture::start(m_spawner, std::move(spec), ready_line);
   if (!server) {
-    return util::unexpected(server.error().what);
+    return util::unexpected(server.error());
   }
   slot.emplace(std::move(*server));
   return util::Ok{};
@@ -412,7 +412,7 @@ util::Status Session::start_server(std::optional<Fixture>& slot, std::string lab
 util::Expected<std::unique_ptr<Servers>> Session::start_fresh_servers() {
   auto servers = std::make_unique<Servers>();
   if (auto status = start_servers(*servers, "-" + std::to_string(++m_fresh_count)); !status) {
-    return util::unexpected(status.error().what);
+    return util::unexpected(status.error());
   }
   return servers;
 }

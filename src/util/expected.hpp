@@ -7,9 +7,17 @@
 
 namespace ginsttest::util {
 
+// What kind of failure an Error is, for callers that act on it rather than print it.
+enum class ErrorKind {
+  other,
+  interrupted, // SIGINT or SIGTERM arrived while waiting: `signal` says which
+};
+
 // A recoverable failure: `what` names the file or step and the reason, ready to print.
 struct Error {
   std::string what;
+  ErrorKind kind = ErrorKind::other;
+  int signal = 0; // for ErrorKind::interrupted
 };
 
 // Wraps an Error so that `return unexpected(...)` reads as the failure path.
@@ -19,6 +27,16 @@ struct Unexpected {
 
 inline Unexpected unexpected(std::string what) {
   return Unexpected{Error{std::move(what)}};
+}
+
+// Passes a callee's failure on, kind and all.
+inline Unexpected unexpected(Error error) {
+  return Unexpected{std::move(error)};
+}
+
+// The wait for `what` was cut short by signal `signo`.
+inline Unexpected interrupted(std::string what, int signo) {
+  return Unexpected{Error{std::move(what), ErrorKind::interrupted, signo}};
 }
 
 // A minimal std::expected stand-in (C++23 is not available with g++ 12).
