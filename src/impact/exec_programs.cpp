@@ -278,11 +278,11 @@ void Follower::env(std::vector<std::string> args, int depth) {
       continue;
     } else if (arg.size() > 1 && arg.front() == '-') {
       // The first of u, C or S takes the rest of the word, or the next one.
-      const auto letter = arg.find_first_of("uCS", 1);
-      const bool own_word = letter == arg.size() - 1;
-      if (letter != std::string::npos && arg[letter] == 'S') {
-        split_text = own_word ? (i + 1 < args.size() ? args[++i] : "") : arg.substr(letter + 1);
-      } else if (own_word) {
+      const auto option = valued_option(arg, "uCS");
+      if (option && arg[option->letter] == 'S') {
+        split_text = option->value_in_next_word ? (i + 1 < args.size() ? args[++i] : "")
+                                                : arg.substr(option->letter + 1);
+      } else if (option && option->value_in_next_word) {
         i++;
       }
     } else if (is_assignment(arg)) {

@@ -53,13 +53,20 @@ std::optional<std::size_t> wrapped_command(std::string_view name,
     if (arg.starts_with("--")) {
       continue;
     }
-    // -n5 or -kn 5: the first letter taking a value takes the rest, or the next word.
-    const auto letter = arg.find_first_of(wrapper->valued, 1);
-    if (letter == arg.size() - 1) {
+    if (const auto option = valued_option(arg, wrapper->valued);
+        option && option->value_in_next_word) {
       i++;
     }
   }
   return std::min(i + wrapper->operands, args.size());
+}
+
+std::optional<ValuedOption> valued_option(std::string_view word, std::string_view valued) {
+  const auto letter = word.find_first_of(valued, 1);
+  if (letter == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return ValuedOption{letter, letter == word.size() - 1};
 }
 
 std::size_t redirection_words(const std::vector<std::string>& words, std::size_t i) {

@@ -19,6 +19,15 @@ namespace ginsttest::impact {
 std::optional<std::size_t> wrapped_command(std::string_view name,
                                            const std::vector<std::string>& args);
 
+// In a word of clustered short options ("-kn", "-n5"), the first of the letters `valued`
+// (those taking a value): its index, and whether its value is the next word (it ends the
+// word) rather than the rest of this one. nullopt when none of them is there.
+struct ValuedOption {
+  std::size_t letter;
+  bool value_in_next_word;
+};
+std::optional<ValuedOption> valued_option(std::string_view word, std::string_view valued);
+
 // How many words starting at `words[i]` are a redirection: 1 for ">/dev/null", "2>&1" or
 // "<in"; 2 for an operator written apart from its file ("2>", "/dev/null"); 0 for a word that
 // is none.
