@@ -10,6 +10,7 @@
 #include "session/fixture.hpp"
 #include "session/identity.hpp"
 #include "session/probe.hpp"
+#include "session/servers.hpp"
 #include "util/environment.hpp"
 #include "util/expected.hpp"
 #include "util/temp_dir.hpp"
@@ -37,17 +38,7 @@ struct SessionOptions {
   std::chrono::seconds startup{30};
 };
 
-// Environment settings that point tests at a display and a bus.
-using Overrides = std::vector<std::pair<std::string, std::string>>;
-
-// The servers started for the run, or for one session-exclusive test.
-struct Servers {
-  std::optional<Fixture> display;
-  std::optional<Fixture> bus;
-  Overrides overrides;
-};
-
-class Session {
+class Session final : public ServerSource {
 public:
   // Prepares the identity and environment and starts the fixtures that are needed. Warnings
   // (a server program not installed) are added to `warnings`. An error means the run cannot
@@ -68,7 +59,7 @@ public:
 
   // A display and bus of its own for one test, where the run uses servers it started; the
   // overrides apply to environment(). The servers stop when the result is destroyed.
-  util::Expected<std::unique_ptr<Servers>> start_fresh_servers();
+  util::Expected<std::unique_ptr<Servers>> start_fresh_servers() override;
 
 private:
   Session(SessionOptions options, process::Spawner& spawner)

@@ -1,4 +1,5 @@
 #include "runner/output_capture.hpp"
+#include "runner/test_output.hpp"
 #include "util/environment.hpp"
 #include "util/temp_dir.hpp"
 
@@ -71,4 +72,26 @@ TEST_CASE("TestEnvironment is added to the inherited environment") {
   CHECK(util::lookup(env, "BAR") == "2");
   CHECK(util::lookup(env, "BA").empty());
   CHECK(env.size() == 4);
+}
+
+TEST_CASE("an Output=TAP test's two streams meet at line ends, and only stdout is TAP") {
+  runner::TestOutput output{1024, true};
+  output.on_output(runner::Stream::out, "1..2\nok 1\nno");
+  output.on_output(runner::Stream::err, "warning: slow\n");
+  output.on_output(runner::Stream::out, "t ok 2\n");
+  output.on_output(runner::Stream::err, "unfinished");
+  output.on_end();
+  CHECK(output.capture().tail(10) == "1..2\nok 1\nwarning: slow\nnot ok 2\nunfinished");
+  REQUIRE(output.tally());
+  CHECK(output.tally()->counts().points == 2);
+  CHECK(output.tally()->counts().failed == 1);
+}
+
+TEST_CASE("other tests' output is kept as it comes, with no tally") {
+  runner::TestOutput output{1024, false};
+  output.on_output(runner::Stream::out, "a");
+  output.on_output(runner::Stream::out, "b\nc");
+  output.on_end();
+  CHECK(output.capture().tail(10) == "ab\nc");
+  CHECK_FALSE(output.tally());
 }

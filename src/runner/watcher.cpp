@@ -1,0 +1,171 @@
+#include "runner/watcher.hpp"
+
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+namespace ginsttest::runner {
+
+struct Watcher::Entry {
+  explicit Entry(Watched w) : watched(std::move(w)) {}
+
+  Watched watched;
+  bool timed_out = false;
+  int interrupted_by = 0;
+
+  util::Fd& pipe(Stream stream) { return stream == Stream::out ? watched.out : watched.err; }
+};
+
+namespace {
+
+enum class Amount { some, all };
+
+// Reads what the tree has written to `stream`, one buffer at most (`Amount::some`) or all there
+// is now; closes the pipe at end of file.
+template <typename Entry> void read_output(Entry& entry, Stream stream, Amount amount) {
+  util::Fd& fd = entry.pipe(stream);
+  char buf[65536];
+  while (fd) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      entry.watched.sink->on_output(stream, std::string_view{buf, static_cast<std::size_t>(n)});
+      if (amount == Amount::some) {
+        return;
+      }
+      continue;
+    }
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0 && errno == EAGAIN) {
+      return;
+    }
+    fd.reset();
+  }
+}
+
+timespec time_left(Clock::time_point until) {
+  const auto left = std::max(Clock::duration::zero(), until - Clock::now());
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+  return timespec{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+}
+
+} // namespace
+
+util::Expected<Watcher> Watcher::create() {
+  sigset_t set;
+  ::sigemptyset(&set);
+  ::sigaddset(&set, SIGINT);
+  ::sigaddset(&set, SIGTERM);
+  util::Fd signals{::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)};
+  if (!signals) {
+    return util::unexpected(fmt::format("signalfd: {}", util::errno_text(errno)));
+  }
+  return Watcher{std::move(signals)};
+}
+
+Watcher::Watcher(util::Fd signals) : m_signals(std::move(signals)) {}
+
+Watcher::Watcher(Watcher&& other) noexcept = default;
+
+Watcher::~Watcher() {
+  // Trees end their processes in their destructors, one after the other; ask all of them first.
+  for (auto& entry : m_watched) {
+    entry->watched.tree.terminate();
+  }
+}
+
+void Watcher::add(Watched watched) {
+  m_watched.push_back(std::make_unique<Entry>(std::move(watched)));
+}
+
+void Watcher::terminate_all(int signo) {
+  for (auto& entry : m_watched) {
+    entry->interrupted_by = signo;
+    entry->watched.tree.terminate();
+  }
+}
+
+Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
+  // [0] signals, then per tree its report pipe and, while open, its stdout and stderr.
+  constexpr std::size_t per_tree = 3;
+  std::vector<pollfd> fds;
+  fds.push_back(pollfd{m_signals.get(), POLLIN, 0});
+  for (auto& entry : m_watched) {
+    const Watched& w = entry->watched;
+    fds.push_back(pollfd{w.tree.report_fd(), POLLIN, 0});
+    fds.push_back(pollfd{w.out ? w.out.get() : -1, POLLIN, 0});
+    fds.push_back(pollfd{w.err ? w.err.get() : -1, POLLIN, 0});
+    if (w.deadline && (!wake_by || *w.deadline < *wake_by)) {
+      wake_by = w.deadline;
+    }
+  }
+  timespec timeout{};
+  if (wake_by) {
+    timeout = time_left(*wake_by);
+  }
+  const int ready = ::ppoll(fds.data(), fds.size(), wake_by ? &timeout : nullptr, nullptr);
+  if (ready < 0 && errno != EINTR) {
+    throw std::runtime_error(fmt::format("ppoll: {}", util::errno_text(errno)));
+  }
+
+  // One buffer from each stream per round, so that what a test writes to both comes out close
+  // to the order it was written in (two pipes cannot tell it exactly).
+  for (std::size_t i = 0; ready > 0 && i < m_watched.size(); i++) {
+    if (fds[2 + per_tree * i].revents != 0) {
+      read_output(*m_watched[i], Stream::out, Amount::some);
+    }
+    if (fds[3 + per_tree * i].revents != 0) {
+      read_output(*m_watched[i], Stream::err, Amount::some);
+    }
+  }
+
+  Woken woken;
+  signalfd_siginfo info{};
+  while (::read(m_signals.get(), &info, sizeof info) == sizeof info) {
+    if (woken.stop_signal == 0) {
+      woken.stop_signal = static_cast<int>(info.ssi_signo);
+    }
+  }
+  const auto now = Clock::now();
+  for (auto& entry : m_watched) {
+    auto& deadline = entry->watched.deadline;
+    if (deadline && now >= *deadline) {
+      deadline.reset();
+      entry->timed_out = true;
+      entry->watched.tree.terminate();
+    }
+  }
+  // Also without a report event: terminate() may have read a monitor's end of file itself.
+  collect_ended(woken.ended);
+  return woken;
+}
+
+void Watcher::collect_ended(std::vector<Ended>& out) {
+  auto it = m_watched.begin();
+  while (it != m_watched.end()) {
+    Entry& entry = **it;
+    if (!entry.watched.tree.read_reports()) {
+      ++it;
+      continue;
+    }
+    // Every process of the tree is gone, so this reaches end of file unless something escaped
+    // it (then the output is cut here rather than waited for).
+    read_output(entry, Stream::out, Amount::all);
+    read_output(entry, Stream::err, Amount::all);
+    entry.watched.sink->on_end();
+    out.push_back(Ended{entry.watched.id, entry.timed_out, entry.interrupted_by,
+                        entry.watched.tree.status()});
+    it = m_watched.erase(it);
+  }
+}
+
+} // namespace ginsttest::runner

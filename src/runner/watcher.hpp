@@ -1,0 +1,90 @@
+// The middle step of running a test: watching it. The watcher knows process trees, their
+// output pipes, deadlines and the signalfd through which the runner receives SIGINT and SIGTERM;
+// it knows nothing about tests. Output goes to each tree's OutputSink as it arrives.
+#pragma once
+
+#include "process/tree.hpp"
+#include "util/expected.hpp"
+#include "util/fd.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace ginsttest::runner {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Stream { out, err };
+
+// Receives one tree's output.
+class OutputSink {
+public:
+  virtual void on_output(Stream from, std::string_view data) = 0;
+  // Both pipes are at end of file (or were cut because something outlived the tree).
+  virtual void on_end() = 0;
+
+protected:
+  ~OutputSink() = default;
+};
+
+// One process tree to watch, and the read ends (non-blocking) of its output pipes: `out`
+// carries stdout, and stderr too unless `err` is open.
+struct Watched {
+  std::size_t id = 0;
+  process::Tree tree;
+  util::Fd out;
+  util::Fd err;
+  std::optional<Clock::time_point> deadline; // the tree is terminated when it passes
+  OutputSink* sink = nullptr;                // must outlive the watch
+};
+
+// A tree that is gone, all of its output read.
+struct Ended {
+  std::size_t id = 0;
+  bool timed_out = false; // its deadline ended it
+  int interrupted_by = 0; // terminate_all(signo) ended it
+  process::TreeStatus status;
+};
+
+// What one wait brought.
+struct Woken {
+  int stop_signal = 0; // SIGINT or SIGTERM received, else 0
+  std::vector<Ended> ended;
+};
+
+class Watcher {
+public:
+  // SIGINT and SIGTERM must already be blocked in the calling thread.
+  static util::Expected<Watcher> create();
+
+  Watcher(Watcher&&) noexcept;
+  Watcher& operator=(Watcher&&) = delete;
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
+  // Trees still watched are terminated all at once, then waited for.
+  ~Watcher();
+
+  void add(Watched watched);
+  bool empty() const { return m_watched.empty(); }
+
+  // Waits for signals, output, trees ending or deadlines, up to `wake_by` at the latest.
+  Woken poll_once(std::optional<Clock::time_point> wake_by);
+
+  // Terminates every tree, to be reported as interrupted by `signo`.
+  void terminate_all(int signo);
+
+private:
+  struct Entry;
+  explicit Watcher(util::Fd signals);
+  // Moves the trees that have ended into `out`.
+  void collect_ended(std::vector<Ended>& out);
+
+  util::Fd m_signals;
+  std::vector<std::unique_ptr<Entry>> m_watched;
+};
+
+} // namespace ginsttest::runner
