@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -185,6 +186,16 @@ util::Status impact_options(const RawOptions& raw, core::Config& config) {
     config.baseline = raw.baseline;
   }
   return util::Ok{};
+}
+
+// Run as a tmt test: tmt's results and each test's log (unless -L says where) in $TMT_TEST_DATA.
+void tmt_options(core::Config& config) {
+  if (const char* dir = std::getenv("TMT_TEST_DATA"); dir && *dir) {
+    config.tmt_data = dir;
+    if (!config.log_directory) {
+      config.log_directory = *config.tmt_data / "logs";
+    }
+  }
 }
 
 } // namespace
@@ -409,6 +420,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   if (auto status = impact_options(raw, config); !status) {
     return util::unexpected(status.error());
   }
+  tmt_options(config);
   for (int i = 1; i < n_args; i++) {
     config.prefixes.emplace_back(argv_ptr[i]);
   }

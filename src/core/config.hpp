@@ -33,6 +33,9 @@ struct Config {
   bool tap = false;
   std::optional<std::filesystem::path> json;  // --json=FILE
   std::optional<std::filesystem::path> junit; // --junit=FILE
+  // $TMT_TEST_DATA when run as a tmt test (`result: custom`): results.yaml goes there, and
+  // each test's log under logs/ unless -L says where.
+  std::optional<std::filesystem::path> tmt_data;
   StatusMode journal = StatusMode::automatic; // automatic: when a journal is running
   std::vector<std::string> excludes;          // regular expressions matched against names
   std::vector<std::string> prefixes;          // positional: names must start with one of them

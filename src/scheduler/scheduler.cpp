@@ -41,14 +41,37 @@ void count(core::RunSummary& summary, const core::TestResult& result) {
   }
 }
 
+// Reports tests from..count-1 as not run.
+void report_not_run(report::Reporter& reporter, std::size_t from, std::size_t count_of_tests,
+                    const SpecLoader& load, int signo) {
+  for (std::size_t index = from; index < count_of_tests; index++) {
+    reporter.test_not_run(load(index), signo);
+  }
+}
+
 } // namespace
 
-core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
+core::RunSummary Scheduler::new_summary(std::size_t count_of_tests) const {
   core::RunSummary summary;
   summary.total = count_of_tests;
   if (m_compare) {
     summary.baseline.emplace();
   }
+  return summary;
+}
+
+core::RunSummary cancel_run(report::Reporter& reporter, std::size_t count_of_tests,
+                            const SpecLoader& load, int signo) {
+  core::RunSummary summary;
+  summary.total = count_of_tests;
+  summary.interrupted_by = signo;
+  report_not_run(reporter, 0, count_of_tests, load, signo);
+  reporter.run_finished(summary);
+  return summary;
+}
+
+core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
+  core::RunSummary summary = new_summary(count_of_tests);
   // Specs of the running tests (the runner keeps pointers to them: map nodes do not move) and of
   // the exclusive tests put off until the session tests have all started.
   std::map<std::size_t, core::TestSpec> running;
@@ -116,9 +139,7 @@ core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& lo
       for (const auto& [id, spec] : exclusive_queue) {
         m_reporter.test_not_run(spec, interrupted->signo);
       }
-      for (; next < count_of_tests; next++) {
-        m_reporter.test_not_run(load(next), interrupted->signo);
-      }
+      report_not_run(m_reporter, next, count_of_tests, load, interrupted->signo);
       break;
     }
     if (auto* progress = std::get_if<runner::Progress>(&event)) {

@@ -36,10 +36,17 @@ public:
   void compare_with(Comparer compare) { m_compare = std::move(compare); }
 
 private:
+  core::RunSummary new_summary(std::size_t count) const;
+
   runner::Runner& m_runner;
   report::Reporter& m_reporter;
   unsigned m_parallel;
   Comparer m_compare;
 };
+
+// A run stopped by SIGINT/SIGTERM (`signo`) before its first test could start, reported as the
+// scheduler reports an interrupted run: every test not run, then the end of the run.
+core::RunSummary cancel_run(report::Reporter& reporter, std::size_t count, const SpecLoader& load,
+                            int signo);
 
 } // namespace ginsttest::scheduler

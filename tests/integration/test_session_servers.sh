@@ -133,12 +133,13 @@ assert_eq "$RC" 130 "exit status after SIGINT while Xvfb starts"
 assert_contains "$ERR" "did not start: interrupted by SIGINT"
 assert_pid_gone "$SCRATCH/stuck.pid"
 assert_not_contains "$ERR" "Running test"
-# The TAP stream is completed all the same: every test not run, then Bail out!; the report
-# files are not created, since the run never started.
+# The reports are completed all the same: every test not run, then, in TAP, Bail out!
+n_tests=$(find "$TREE/installed-tests" -name '*.test' | wc -l)
 assert_eq "$(grep -c '^ok [0-9]* - .* # SKIP not run: interrupted by SIGINT$' "$OUT")" \
-    "$(find "$TREE/installed-tests" -name '*.test' | wc -l)" "TAP points after SIGINT while Xvfb starts"
+    "$n_tests" "TAP points after SIGINT while Xvfb starts"
 assert_eq "$(tail -n 1 "$OUT")" "Bail out! interrupted by SIGINT" "the last TAP line"
-[[ ! -e $SCRATCH/stuck.jsonl ]] || fail "a report file was created by a run that never started"
+assert_eq "$(grep -c '^{"record":"not-run"' "$SCRATCH/stuck.jsonl")" "$n_tests" \
+    "JSON results after SIGINT while Xvfb starts"
 
 # 6. Session-exclusive tests share the run's servers, or get their own with
 # --exclusive-session=fresh (one pair each).

@@ -1,4 +1,5 @@
 #include "discovery/order.hpp"
+#include "discovery/plan.hpp"
 
 #include <doctest/doctest.h>
 
@@ -74,4 +75,29 @@ TEST_CASE("listing order: session tests first, then exclusive ones, each by name
 
 TEST_CASE("random seeds are short enough to retype") {
   CHECK(discovery::random_seed() < 1000000000ULL);
+}
+
+TEST_CASE("a plan is shuffled with its seed, or sorted by name with none") {
+  discovery::Catalog catalog;
+  catalog.roots = {"/nonexistent/installed-tests"};
+  catalog.files = specs(20);
+  auto expected = catalog.files;
+  discovery::shuffle(expected, 42);
+
+  auto shuffled = discovery::Plan::make(catalog, core::Order::random, 42);
+  CHECK(shuffled.seed() == std::optional<std::uint64_t>{42});
+  CHECK(names(shuffled.tests()) == names(expected));
+  REQUIRE(shuffled.size() == 20);
+  // A file that is not there is loaded as a spec that says so.
+  const auto spec = shuffled.load(0);
+  CHECK(spec.name == expected[0].name);
+  CHECK(spec.load_error);
+
+  auto fresh = discovery::Plan::make(catalog, core::Order::random, std::nullopt);
+  CHECK(fresh.seed());
+
+  std::reverse(catalog.files.begin(), catalog.files.end());
+  auto by_name = discovery::Plan::make(catalog, core::Order::name, 42);
+  CHECK_FALSE(by_name.seed());
+  CHECK(names(by_name.tests()) == names(specs(20)));
 }

@@ -280,3 +280,15 @@ TEST_CASE("without a baseline nothing is compared") {
   RecordingReporter reporter;
   CHECK_FALSE(run(fake, reporter, 1, plan).baseline);
 }
+
+TEST_CASE("a run cancelled before it started reports every test as not run, in plan order") {
+  std::vector<core::TestSpec> plan{spec("b"), spec("x", true), spec("a")};
+  RecordingReporter reporter;
+  const auto summary = scheduler::cancel_run(
+      reporter, plan.size(), [&](std::size_t i) { return plan[i]; }, SIGTERM);
+  CHECK(reporter.events == std::vector<std::string>{"not run b SIGTERM", "not run x SIGTERM",
+                                                    "not run a SIGTERM", "done"});
+  CHECK(summary.interrupted_by == SIGTERM);
+  CHECK(summary.total == 3);
+  CHECK(summary.passed + summary.failed + summary.skipped == 0);
+}
