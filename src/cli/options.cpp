@@ -188,48 +188,23 @@ util::Status impact_options(const RawOptions& raw, core::Config& config) {
   return util::Ok{};
 }
 
-// Run as a tmt test: tmt's results and each test's log (unless -L says where) in $TMT_TEST_DATA.
-void tmt_options(core::Config& config) {
-  if (const char* dir = std::getenv("TMT_TEST_DATA"); dir && *dir) {
-    config.tmt_data = dir;
-    if (!config.log_directory) {
-      config.log_directory = *config.tmt_data / "logs";
-    }
-  }
-}
+// The "default:" of --help, from the defaults themselves.
+struct HelpTexts {
+  explicit HelpTexts(const RawOptions& raw)
+      : timeout(fmt::format("Stop a test after SECONDS (0: never; default: {})", raw.timeout)),
+        kill_grace(
+            fmt::format("Seconds between SIGTERM and SIGKILL when a test is stopped (default: {})",
+                        raw.kill_grace)),
+        output_lines(fmt::format("Lines of a failed test's output to print (default: {})",
+                                 raw.output_lines)) {}
+  std::string timeout;
+  std::string kill_grace;
+  std::string output_lines;
+};
 
-} // namespace
-
-util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
-  RawOptions raw;
-  // The "default:" of --help, from the defaults themselves.
-  const std::string timeout_help =
-      fmt::format("Stop a test after SECONDS (0: never; default: {})", raw.timeout);
-  const std::string kill_grace_help = fmt::format(
-      "Seconds between SIGTERM and SIGKILL when a test is stopped (default: {})", raw.kill_grace);
-  const std::string output_lines_help =
-      fmt::format("Lines of a failed test's output to print (default: {})", raw.output_lines);
-
-  // gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p"). GOption's optional
-  // values must be attached, so join "-p 4" into "--parallel=4" first.
-  std::vector<std::string> joined;
-  for (int i = 0; i < argc; i++) {
-    const bool is_parallel =
-        std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--parallel") == 0;
-    if (is_parallel && i + 1 < argc && all_digits(argv[i + 1])) {
-      joined.push_back(fmt::format("--parallel={}", argv[i + 1]));
-      i++;
-    } else {
-      joined.emplace_back(argv[i]);
-    }
-  }
-  std::vector<char*> args;
-  for (auto& arg : joined) {
-    args.push_back(arg.data());
-  }
-  args.push_back(nullptr);
-
-  const GOptionEntry entries[] = {
+// Every option, its variable in `raw` and its --help line; the last entry ends the list.
+std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help) {
+  return {
       {"dir", 'd', 0, G_OPTION_ARG_FILENAME_ARRAY, &raw.dirs,
        "Only run tests from these data dirs (repeatable; default: $XDG_DATA_DIRS)", "DIR"},
       {"first-root", 0, 0, G_OPTION_ARG_NONE, &raw.first_root, "Only use the first data dir",
@@ -244,7 +219,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Run up to N tests at once; no value or 0: one per CPU (default: 1)", "N"},
       {"status", 0, 0, G_OPTION_ARG_STRING, &raw.status,
        "Show a progress line: always, never or on a terminal (default)", "yes|no|auto"},
-      {"timeout", 't', 0, G_OPTION_ARG_INT, &raw.timeout, timeout_help.c_str(), "SECONDS"},
+      {"timeout", 't', 0, G_OPTION_ARG_INT, &raw.timeout, help.timeout.c_str(), "SECONDS"},
       {"quiet", 0, 0, G_OPTION_ARG_NONE, &raw.quiet, "Only print failures and the summary",
        nullptr},
       {"json", 0, 0, G_OPTION_ARG_FILENAME, &raw.json,
@@ -265,9 +240,9 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
        "Shuffle the tests with this seed (the seed of a run is printed)", "N"},
       {"order", 0, 0, G_OPTION_ARG_STRING, &raw.order, "Run shuffled (default) or by name",
        "random|name"},
-      {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace, kill_grace_help.c_str(),
+      {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace, help.kill_grace.c_str(),
        "SECONDS"},
-      {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines, output_lines_help.c_str(), "N"},
+      {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines, help.output_lines.c_str(), "N"},
       {"display", 0, 0, G_OPTION_ARG_STRING, &raw.display,
        "X display for tests: the host's if reachable, else Xvfb (default); only the host's; "
        "only Xvfb; none",
@@ -299,81 +274,34 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
       {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
+}
 
-  util::GOptionContextPtr context{g_option_context_new("[PREFIX...] - Run installed tests")};
-  // A main group of our own, so that the -p callback gets `raw` as its data.
-  GOptionGroup* group = g_option_group_new(nullptr, nullptr, nullptr, &raw, nullptr);
-  g_option_group_add_entries(group, entries);
-  g_option_context_set_main_group(context.get(), group); // the context owns it
-  g_option_context_set_description(
-      context.get(),
-      "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed\n"
-      "(with --baseline: a regression), 130/143 interrupted by SIGINT/SIGTERM.\n"
-      "See ginsttest-runner(1).");
-  int n_args = static_cast<int>(args.size()) - 1;
-  char** argv_ptr = args.data();
-  util::GErrorOut error;
-  const bool parsed = g_option_context_parse(context.get(), &n_args, &argv_ptr, error.out());
-  if (!parsed) {
-    return util::unexpected(error.message());
+// gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p"). GOption's optional values
+// must be attached, so "-p 4" becomes "--parallel=4".
+std::vector<std::string> join_parallel_values(int argc, char** argv) {
+  std::vector<std::string> joined;
+  for (int i = 0; i < argc; i++) {
+    const bool is_parallel =
+        std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--parallel") == 0;
+    if (is_parallel && i + 1 < argc && all_digits(argv[i + 1])) {
+      joined.push_back(fmt::format("--parallel={}", argv[i + 1]));
+      i++;
+    } else {
+      joined.emplace_back(argv[i]);
+    }
   }
+  return joined;
+}
 
-  CommandLine out;
-  out.version = raw.version;
-  core::Config& config = out.config;
+// Which tests, and in what order: --dir, --first-root, --list, --exclude, --seed, --order.
+util::Status selection_options(const RawOptions& raw, core::Config& config) {
   for (char** dir = raw.dirs; dir && *dir; dir++) {
     config.data_dirs.emplace_back(*dir);
   }
   config.first_root = raw.first_root;
   config.list = raw.list;
-  if (raw.log_directory) {
-    config.log_directory = raw.log_directory;
-  }
-  if (raw.report_directory) {
-    config.report_directory = raw.report_directory;
-  }
-  config.parallel = raw.parallel > 0 ? static_cast<unsigned>(raw.parallel)
-                                     : std::max(1u, std::thread::hardware_concurrency());
-
-  for (auto [option, value, mode] :
-       {std::tuple{"status", raw.status, &config.status},
-        std::tuple{"private-tmp", raw.private_tmp, &config.private_tmp},
-        std::tuple{"journal", raw.journal, &config.journal}}) {
-    auto parsed_mode = yes_no_auto(option, value);
-    if (!parsed_mode) {
-      return util::unexpected(parsed_mode.error());
-    }
-    *mode = *parsed_mode;
-  }
-  if (raw.timeout < 0) {
-    return util::unexpected(
-        fmt::format("invalid --timeout {} (expected seconds >= 0)", raw.timeout));
-  }
-  config.timeout = std::chrono::seconds{raw.timeout};
-  if (!(raw.kill_grace >= 0 && raw.kill_grace <= 3600)) { // also rejects NaN
-    return util::unexpected(
-        fmt::format("invalid --kill-grace {} (expected 0 to 3600 seconds)", raw.kill_grace));
-  }
-  config.kill_grace = std::chrono::milliseconds{static_cast<long>(raw.kill_grace * 1000)};
-  config.quiet = raw.quiet;
-  config.tap = raw.tap;
-  if (raw.json) {
-    config.json = raw.json;
-  }
-  if (raw.junit) {
-    config.junit = raw.junit;
-  }
   for (char** ex = raw.excludes; ex && *ex; ex++) {
     config.excludes.emplace_back(*ex);
-  }
-  for (char** id = raw.log_msgids; id && *id; id++) {
-    const std::string_view entry = *id;
-    const auto eq = entry.find('=');
-    if (eq == std::string_view::npos || !report::is_message_id(entry.substr(0, eq))) {
-      return util::unexpected(fmt::format(
-          "invalid --log-msgid '{}' (expected MSGID=MESSAGE, MSGID being 32 hex digits)", entry));
-    }
-    config.log_msgids.emplace_back(entry);
   }
   if (raw.seed) {
     std::uint64_t seed = 0;
@@ -392,10 +320,68 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   } else {
     return util::unexpected(fmt::format("invalid --order '{}' (expected random or name)", order));
   }
+  return util::Ok{};
+}
+
+// How tests run: -p, --timeout, --kill-grace.
+util::Status run_options(const RawOptions& raw, core::Config& config) {
+  config.parallel = raw.parallel > 0 ? static_cast<unsigned>(raw.parallel)
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  if (raw.timeout < 0) {
+    return util::unexpected(
+        fmt::format("invalid --timeout {} (expected seconds >= 0)", raw.timeout));
+  }
+  config.timeout = std::chrono::seconds{raw.timeout};
+  if (!(raw.kill_grace >= 0 && raw.kill_grace <= 3600)) { // also rejects NaN
+    return util::unexpected(
+        fmt::format("invalid --kill-grace {} (expected 0 to 3600 seconds)", raw.kill_grace));
+  }
+  config.kill_grace = std::chrono::milliseconds{static_cast<long>(raw.kill_grace * 1000)};
+  return util::Ok{};
+}
+
+// Where results go: the console, -L, --report-directory, --tap, --json, --junit, the journal.
+util::Status report_options(const RawOptions& raw, core::Config& config) {
+  if (raw.log_directory) {
+    config.log_directory = raw.log_directory;
+  }
+  if (raw.report_directory) {
+    config.report_directory = raw.report_directory;
+  }
+  for (auto [option, value, mode] : {std::tuple{"status", raw.status, &config.status},
+                                     std::tuple{"journal", raw.journal, &config.journal}}) {
+    auto parsed_mode = yes_no_auto(option, value);
+    if (!parsed_mode) {
+      return util::unexpected(parsed_mode.error());
+    }
+    *mode = *parsed_mode;
+  }
+  config.quiet = raw.quiet;
+  config.tap = raw.tap;
+  if (raw.json) {
+    config.json = raw.json;
+  }
+  if (raw.junit) {
+    config.junit = raw.junit;
+  }
   if (raw.output_lines < 0) {
     return util::unexpected(fmt::format("invalid --output-lines {}", raw.output_lines));
   }
   config.output_lines = static_cast<unsigned>(raw.output_lines);
+  for (char** id = raw.log_msgids; id && *id; id++) {
+    const std::string_view entry = *id;
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos || !report::is_message_id(entry.substr(0, eq))) {
+      return util::unexpected(fmt::format(
+          "invalid --log-msgid '{}' (expected MSGID=MESSAGE, MSGID being 32 hex digits)", entry));
+    }
+    config.log_msgids.emplace_back(entry);
+  }
+  return util::Ok{};
+}
+
+// The session: --display, --bus, --user, --as-root, --private-tmp, --exclusive-session.
+util::Status session_options(const RawOptions& raw, core::Config& config) {
   for (auto [option, value, mode] : {std::tuple{"display", raw.display, &config.display},
                                      std::tuple{"bus", raw.bus, &config.bus}}) {
     auto parsed_mode = fixture_mode(option, value);
@@ -411,18 +397,71 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   if (config.as_root && config.user) {
     return util::unexpected("--as-root and --user exclude each other");
   }
+  auto private_tmp = yes_no_auto("private-tmp", raw.private_tmp);
+  if (!private_tmp) {
+    return util::unexpected(private_tmp.error());
+  }
+  config.private_tmp = *private_tmp;
   const std::string exclusive = raw.exclusive_session ? raw.exclusive_session : "shared";
   if (exclusive != "shared" && exclusive != "fresh") {
     return util::unexpected(
         fmt::format("invalid --exclusive-session '{}' (expected shared or fresh)", exclusive));
   }
   config.fresh_exclusive_session = exclusive == "fresh";
-  if (auto status = impact_options(raw, config); !status) {
-    return util::unexpected(status.error());
+  return util::Ok{};
+}
+
+// Run as a tmt test: tmt's results and each test's log (unless -L says where) in $TMT_TEST_DATA.
+void tmt_options(core::Config& config) {
+  if (const char* dir = std::getenv("TMT_TEST_DATA"); dir && *dir) {
+    config.tmt_data = dir;
+    if (!config.log_directory) {
+      config.log_directory = *config.tmt_data / "logs";
+    }
   }
-  tmt_options(config);
+}
+
+} // namespace
+
+util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
+  RawOptions raw;
+  const HelpTexts help{raw};
+  const auto entries = option_entries(raw, help);
+  auto joined = join_parallel_values(argc, argv);
+  std::vector<char*> args;
+  for (auto& arg : joined) {
+    args.push_back(arg.data());
+  }
+  args.push_back(nullptr);
+
+  util::GOptionContextPtr context{g_option_context_new("[PREFIX...] - Run installed tests")};
+  // A main group of our own, so that the -p callback gets `raw` as its data.
+  GOptionGroup* group = g_option_group_new(nullptr, nullptr, nullptr, &raw, nullptr);
+  g_option_group_add_entries(group, entries.data());
+  g_option_context_set_main_group(context.get(), group); // the context owns it
+  g_option_context_set_description(
+      context.get(),
+      "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed\n"
+      "(with --baseline: a regression), 130/143 interrupted by SIGINT/SIGTERM.\n"
+      "See ginsttest-runner(1).");
+  int n_args = static_cast<int>(args.size()) - 1;
+  char** argv_ptr = args.data();
+  util::GErrorOut error;
+  if (!g_option_context_parse(context.get(), &n_args, &argv_ptr, error.out())) {
+    return util::configuration_error(error.message());
+  }
+
+  CommandLine out;
+  out.version = raw.version;
+  for (auto step :
+       {selection_options, run_options, report_options, session_options, impact_options}) {
+    if (auto status = step(raw, out.config); !status) {
+      return util::configuration_error(status.error().what);
+    }
+  }
+  tmt_options(out.config);
   for (int i = 1; i < n_args; i++) {
-    config.prefixes.emplace_back(argv_ptr[i]);
+    out.config.prefixes.emplace_back(argv_ptr[i]);
   }
   return out;
 }

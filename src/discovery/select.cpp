@@ -14,7 +14,7 @@ util::Expected<Selector> Selector::create(std::vector<std::string> prefixes,
     util::GErrorOut error;
     GRegex* regex = g_regex_new(pattern.c_str(), G_REGEX_OPTIMIZE, GRegexMatchFlags{}, error.out());
     if (!regex) {
-      return util::unexpected(
+      return util::configuration_error(
           fmt::format("invalid --exclude expression '{}': {}", pattern, error.message()));
     }
     selector.m_excludes.emplace_back(regex, g_regex_unref);

@@ -26,8 +26,7 @@ std::optional<std::string_view> string_member(JsonObject* object, const char* ke
 util::Expected<Baseline> Baseline::load(const std::filesystem::path& file) {
   std::ifstream in{file};
   if (!in) {
-    return util::unexpected(
-        fmt::format("--baseline {}: {}", file.string(), util::errno_text(errno)));
+    return util::io_error(fmt::format("--baseline {}: {}", file.string(), util::errno_text(errno)));
   }
   Baseline baseline;
   util::GObjectPtr<JsonParser> parser{json_parser_new()};
@@ -40,11 +39,11 @@ util::Expected<Baseline> Baseline::load(const std::filesystem::path& file) {
     util::GErrorOut error;
     if (!json_parser_load_from_data(parser.get(), line.data(), static_cast<gssize>(line.size()),
                                     error.out())) {
-      return util::unexpected(fmt::format("{}: not JSON: {}", where, error.message()));
+      return util::parse_error(fmt::format("{}: not JSON: {}", where, error.message()));
     }
     JsonNode* root = json_parser_get_root(parser.get());
     if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-      return util::unexpected(fmt::format("{}: not a JSON object", where));
+      return util::parse_error(fmt::format("{}: not a JSON object", where));
     }
     JsonObject* record = json_node_get_object(root);
     if (string_member(record, "record") != "test") {
@@ -53,20 +52,19 @@ util::Expected<Baseline> Baseline::load(const std::filesystem::path& file) {
     const auto name = string_member(record, "name");
     const auto outcome_text = string_member(record, "outcome");
     if (!name || name->empty()) {
-      return util::unexpected(fmt::format("{}: a test record without a name", where));
+      return util::parse_error(fmt::format("{}: a test record without a name", where));
     }
     const auto outcome = outcome_text ? core::outcome_named(*outcome_text) : std::nullopt;
     if (!outcome) {
-      return util::unexpected(fmt::format("{}: test {} has no known outcome", where, *name));
+      return util::parse_error(fmt::format("{}: test {} has no known outcome", where, *name));
     }
     baseline.m_outcomes.insert_or_assign(std::string{*name}, *outcome);
   }
   if (in.bad()) {
-    return util::unexpected(
-        fmt::format("--baseline {}: {}", file.string(), util::errno_text(errno)));
+    return util::io_error(fmt::format("--baseline {}: {}", file.string(), util::errno_text(errno)));
   }
   if (baseline.m_outcomes.empty()) {
-    return util::unexpected(fmt::format(
+    return util::parse_error(fmt::format(
         "--baseline {}: no test results in it (not a --json file of a run?)", file.string()));
   }
   return baseline;

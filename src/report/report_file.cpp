@@ -22,7 +22,7 @@ util::Expected<ReportOutput> open_report_file(const std::filesystem::path& path,
     if (fd >= 0) {
       ::close(fd);
     }
-    return util::unexpected(fmt::format("{}: {}", label, util::errno_text(err)));
+    return util::io_error(fmt::format("{}: {}", label, util::errno_text(err)));
   }
   return ReportOutput{FilePtr{file}, std::move(label)};
 }

@@ -14,7 +14,7 @@ util::Status OutputCapture::add_file(const std::filesystem::path& path) {
   // Never through a symlink someone planted where the file goes.
   util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)};
   if (!fd) {
-    return util::unexpected(fmt::format("{}: {}", path.string(), util::errno_text(errno)));
+    return util::io_error(fmt::format("{}: {}", path.string(), util::errno_text(errno)));
   }
   m_files.push_back(std::move(fd));
   return util::Ok{};

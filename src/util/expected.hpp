@@ -10,7 +10,10 @@ namespace ginsttest::util {
 // What kind of failure an Error is, for callers that act on it rather than print it.
 enum class ErrorKind {
   other,
-  interrupted, // SIGINT or SIGTERM arrived while waiting: `signal` says which
+  io,            // a file or directory could not be read, written or made
+  configuration, // an option, or what it names, is not valid
+  parse,         // a file's content is not what it must be
+  interrupted,   // SIGINT or SIGTERM arrived while waiting: `signal` says which
 };
 
 // A recoverable failure: `what` names the file or step and the reason, ready to print.
@@ -32,6 +35,16 @@ inline Unexpected unexpected(std::string what) {
 // Passes a callee's failure on, kind and all.
 inline Unexpected unexpected(Error error) {
   return Unexpected{std::move(error)};
+}
+
+inline Unexpected io_error(std::string what) {
+  return Unexpected{Error{std::move(what), ErrorKind::io}};
+}
+inline Unexpected configuration_error(std::string what) {
+  return Unexpected{Error{std::move(what), ErrorKind::configuration}};
+}
+inline Unexpected parse_error(std::string what) {
+  return Unexpected{Error{std::move(what), ErrorKind::parse}};
 }
 
 // The wait for `what` was cut short by signal `signo`.

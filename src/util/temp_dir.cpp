@@ -30,7 +30,7 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
   }
   DirPtr dir{::fdopendir(::openat(dirfd, ".", dir_open_flags))};
   if (!dir) {
-    return unexpected(fmt::format("{}: {}", where.string(), errno_text(errno)));
+    return io_error(fmt::format("{}: {}", where.string(), errno_text(errno)));
   }
   Status first_failure = Ok{};
   while (const dirent* entry = ::readdir(dir.get())) {
@@ -43,8 +43,7 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
     }
     if (errno != EISDIR && errno != EPERM) {
       if (first_failure) {
-        first_failure =
-            unexpected(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
+        first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
       }
       continue;
     }
@@ -57,8 +56,7 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
     }
     if (!child) {
       if (first_failure) {
-        first_failure =
-            unexpected(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
+        first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
       }
       continue;
     }
@@ -67,7 +65,7 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
       first_failure = status;
     }
     if (::unlinkat(dirfd, entry->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT && first_failure) {
-      first_failure = unexpected(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
+      first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
     }
   }
   return first_failure;
@@ -80,7 +78,7 @@ Status remove_open_tree(int fd, const std::filesystem::path& dir) {
     return status;
   }
   if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
-    return unexpected(fmt::format("{}: {}", dir.string(), errno_text(errno)));
+    return io_error(fmt::format("{}: {}", dir.string(), errno_text(errno)));
   }
   return Ok{};
 }
@@ -110,7 +108,7 @@ Status remove_tree(const std::filesystem::path& dir) {
     if (errno == ENOENT) {
       return Ok{};
     }
-    return unexpected(fmt::format("{}: {}", dir.string(), errno_text(errno)));
+    return io_error(fmt::format("{}: {}", dir.string(), errno_text(errno)));
   }
   return remove_open_tree(fd.get(), dir);
 }
@@ -120,14 +118,14 @@ Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string
   std::string templ =
       (base / fmt::format("{}{}XXXXXX", prefix, prefix.empty() ? "" : "-")).string();
   if (::mkdtemp(templ.data()) == nullptr) {
-    return unexpected(fmt::format("cannot create a temporary directory in {}: {}", base.string(),
-                                  errno_text(errno)));
+    return io_error(fmt::format("cannot create a temporary directory in {}: {}", base.string(),
+                                errno_text(errno)));
   }
   Fd fd{::open(templ.c_str(), dir_open_flags)};
   if (!fd) {
     const int err = errno;
     ::rmdir(templ.c_str());
-    return unexpected(fmt::format("{}: {}", templ, errno_text(err)));
+    return io_error(fmt::format("{}: {}", templ, errno_text(err)));
   }
   TempDir dir{std::filesystem::path{templ}, std::move(fd)};
   if (stamp == Stamp::yes) {
@@ -135,11 +133,11 @@ Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string
     Fd file{::openat(dir.fd(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                      0644)};
     if (!file || (owner && ::fchown(file.get(), owner->uid, owner->gid) != 0)) {
-      return unexpected(fmt::format("{}: cannot create {}: {}", templ, name, errno_text(errno)));
+      return io_error(fmt::format("{}: cannot create {}: {}", templ, name, errno_text(errno)));
     }
   }
   if (owner && ::fchown(dir.fd(), owner->uid, owner->gid) != 0) {
-    return unexpected(
+    return io_error(
         fmt::format("cannot give {} to uid {}: {}", templ, owner->uid, errno_text(errno)));
   }
   return dir;
@@ -166,7 +164,7 @@ std::filesystem::path TempDir::release() {
 Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   struct stat ours {};
   if (::fstat(m_fd.get(), &ours) != 0) {
-    return unexpected(fmt::format("{}: {}", m_path.string(), errno_text(errno)));
+    return io_error(fmt::format("{}: {}", m_path.string(), errno_text(errno)));
   }
   // A directory that is no longer linked anywhere was removed by the test itself (and so was
   // empty).
@@ -186,7 +184,7 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   if (!where.parent ||
       ::fstatat(where.parent.get(), now.filename().c_str(), &there, AT_SYMLINK_NOFOLLOW) != 0 ||
       there.st_dev != ours.st_dev || there.st_ino != ours.st_ino) {
-    return unexpected(fmt::format("{}: not where the runner looked for it", now.string()));
+    return io_error(fmt::format("{}: not where the runner looked for it", now.string()));
   }
   return std::optional<Location>{std::move(where)};
 }
@@ -199,7 +197,7 @@ Status TempDir::remove() {
   m_path.clear();
   const Fd fd = std::move(m_fd);
   if (!where) {
-    return unexpected(fmt::format("not removed: {}", where.error().what));
+    return io_error(fmt::format("not removed: {}", where.error().what));
   }
   if (!*where) {
     return Ok{};
@@ -211,7 +209,7 @@ Status TempDir::remove() {
   }
   if (::unlinkat((*where)->parent.get(), now.filename().c_str(), AT_REMOVEDIR) != 0 &&
       errno != ENOENT) {
-    return unexpected(fmt::format("{}: {}", now.string(), errno_text(errno)));
+    return io_error(fmt::format("{}: {}", now.string(), errno_text(errno)));
   }
   return Ok{};
 }
@@ -219,14 +217,14 @@ Status TempDir::remove() {
 Status TempDir::move_to(const std::filesystem::path& target) {
   auto where = locate();
   if (!where) {
-    return unexpected(where.error().what);
+    return io_error(where.error().what);
   }
   if (!*where) {
-    return unexpected(fmt::format("{}: the test removed it", m_path.string()));
+    return io_error(fmt::format("{}: the test removed it", m_path.string()));
   }
   const auto& now = (*where)->path;
   if (!rename_new((*where)->parent.get(), now.filename(), target)) {
-    return unexpected(
+    return io_error(
         fmt::format("cannot move {} to {}: {}", now.string(), target.string(), errno_text(errno)));
   }
   m_fd.reset();

@@ -78,6 +78,7 @@ TEST_CASE("a baseline that cannot be used names the file and the line") {
   auto error = [&](const std::string& text) {
     auto baseline = file.load(text);
     REQUIRE_FALSE(baseline);
+    CHECK(baseline.error().kind == ginsttest::util::ErrorKind::parse);
     return baseline.error().what;
   };
   CHECK(error("{\"record\":\"test\",\"name\":\"a\",\"outcome\":\"pass\"}\n{oops\n")
@@ -93,4 +94,5 @@ TEST_CASE("a baseline that cannot be used names the file and the line") {
   const auto missing = history::Baseline::load(file.path);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().what == where + ": No such file or directory");
+  CHECK(missing.error().kind == ginsttest::util::ErrorKind::io);
 }
