@@ -1,6 +1,36 @@
-// What a monitor tells the runner about its test, as fixed-size records on a pipe. A record is
-// small enough for write() to be atomic; the monitor exiting (end of file) means the test and
-// every process it started are gone.
+// The protocol between the runner, the spawner and the monitors.
+//
+// Who is who:
+//   runner    ginsttest-runner; sends requests, reads reports (process::Spawner, process::Tree).
+//   spawner   ginsttest-spawner, started once per run, a child of the runner; forks a monitor
+//             per request and reaps it (spawner_loop.cpp). It dies with the runner
+//             (PR_SET_PDEATHSIG), and its monitors then end their tests.
+//   monitor   one per test, a child of the spawner; sets up the test's box, starts the test,
+//             ends everything the test left, reports (monitor.cpp). Async-signal-safe only.
+//
+// Requests: one datagram per test on a SOCK_SEQPACKET socket from the runner to the spawner:
+// a RequestHeader, then the strings it counts (see RequestHeader), with the test's output,
+// error and report pipes (and optionally a descriptor 3) as SCM_RIGHTS. The spawner never
+// answers on the socket: everything about a request, including a request it cannot serve,
+// comes back on that request's report pipe, so that the runner never blocks on the spawner.
+//
+// Reports: fixed-size Report records on the report pipe, each written whole by one write()
+// (smaller than PIPE_BUF, so never interleaved or split). In order:
+//   1. started (the monitor's pid), always first, unless the spawner could not fork:
+//      then a single setup_failed (step `fork` or `request`) and end of file;
+//   2. either setup_failed (which step, errno) or exec_failed (errno): the test never ran;
+//      or, once it ran, exited (the main process's wait status), leftovers (processes still
+//      running when it ended), then user_ms, system_ms and maxrss_kb of all its processes;
+//   3. end of file: the monitor has exited, and with it every process of the test.
+// A reader must take end of file at any point as the end (a monitor killed outright stops
+// early); the runner then judges with what it has.
+//
+// Stopping a test: SIGTERM to the monitor (a timeout, Ctrl-C, the runner ending). The monitor
+// passes SIGTERM to every process of the test, then SIGKILL after the request's grace period,
+// reports and exits. The runner signals the monitor through a pidfd opened when `started`
+// arrives: the spawner reaps a monitor only after closing its own copy of the report pipe, and
+// the monitor holds the other copy until it exits, so while the pipe is open the pid is the
+// monitor's, and the pidfd names it for good (process::Tree::signal_monitor).
 #pragma once
 
 #include <cstddef>
@@ -38,10 +68,8 @@ struct Report {
 
 // A request from the runner to the spawner: this header, then NUL-terminated strings: program,
 // cwd, private_tmp ("" for none), shared_tmp[0..sharedc), argv[0..argc), env[0..envc). The
-// test's output, error and report pipes travel with it as SCM_RIGHTS descriptors, with a fourth
-// when the process gets a descriptor 3. The spawner
-// does not answer: the monitor's first report gives its pid, and a request that cannot be served
-// gets a setup_failed report (then end of file).
+// test's output, error and report pipes travel with it as SCM_RIGHTS descriptors, in that
+// order, with a fourth when the process gets a descriptor 3.
 struct RequestHeader {
   std::int64_t grace_ns;
   std::uint32_t argc;

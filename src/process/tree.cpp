@@ -27,7 +27,7 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 }
 
 Tree::Tree(Tree&& other) noexcept
-    : m_monitor(std::exchange(other.m_monitor, -1)),
+    : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
       m_terminate_requested(other.m_terminate_requested), m_reports(std::move(other.m_reports)),
       m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
 
@@ -52,13 +52,17 @@ bool Tree::read_reports() {
       // End of file (records are written whole, so a short read means the same).
       m_finished = true;
       m_reports.reset();
+      m_pidfd.reset();
       break;
     }
     switch (report.kind) {
     case ReportKind::started:
       m_monitor = report.value;
+      // Valid for the monitor: it cannot have been reaped while its end of the pipe, read
+      // after this, is open (see signal_monitor).
+      m_pidfd = util::pidfd_open(m_monitor);
       if (m_terminate_requested) {
-        ::kill(m_monitor, SIGTERM);
+        signal_monitor();
       }
       break;
     case ReportKind::exited:
@@ -93,6 +97,19 @@ void Tree::terminate() {
   // arrives, the request waits.
   m_terminate_requested = true;
   if (!read_reports() && m_monitor > 0) {
+    signal_monitor();
+  }
+}
+
+void Tree::signal_monitor() {
+  // The monitor is the spawner's child, and the spawner reaps it only after it has closed its
+  // own copy of the report pipe's write end; the monitor holds the other copy until it exits.
+  // So while the pipe is not at end of file the pid is the monitor's, alive or a zombie. A pidfd
+  // opened then names the monitor for good, even once that pid is reused: the signal can never
+  // hit another process. Without pidfds (kernels before 5.3), kill() right after the check.
+  if (m_pidfd) {
+    util::pidfd_send_signal(m_pidfd.get(), SIGTERM);
+  } else {
     ::kill(m_monitor, SIGTERM);
   }
 }

@@ -64,8 +64,11 @@ public:
 
 private:
   explicit Tree(util::Fd reports) : m_reports(std::move(reports)) {}
+  // SIGTERM to the monitor, once its pid is known and its pipe is not at end of file.
+  void signal_monitor();
 
   pid_t m_monitor = -1; // known from the monitor's first report
+  util::Fd m_pidfd;     // the monitor's, where the kernel has pidfds
   bool m_terminate_requested = false;
   util::Fd m_reports;
   bool m_finished = false;

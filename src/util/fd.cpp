@@ -1,6 +1,7 @@
 #include "util/fd.hpp"
 
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,6 +41,14 @@ bool make_pipe(Pipe& out, ReadEnd mode) {
     ::fcntl(fds[0], F_SETFL, flags | O_NONBLOCK);
   }
   return true;
+}
+
+Fd pidfd_open(pid_t pid) {
+  return Fd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
+}
+
+bool pidfd_send_signal(int pidfd, int signo) {
+  return ::syscall(SYS_pidfd_send_signal, pidfd, signo, nullptr, 0) == 0;
 }
 
 } // namespace ginsttest::util

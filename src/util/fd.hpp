@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <sys/types.h>
 
 #include <memory>
 #include <string_view>
@@ -51,6 +52,13 @@ bool write_all(int fd, std::string_view bytes);
 // Creates a pipe with O_CLOEXEC on both ends (and O_NONBLOCK on the read end when asked).
 enum class ReadEnd { blocking, nonblocking };
 bool make_pipe(Pipe& out, ReadEnd mode);
+
+// A pidfd naming process `pid` (close-on-exec), or an invalid Fd with errno set (ENOSYS on
+// kernels before 5.3). Through the system call: glibc 2.36's <sys/pidfd.h> cannot be used from
+// C++ (its declarations lack C linkage).
+Fd pidfd_open(pid_t pid);
+// Sends `signo` to the process `pidfd` names; false (errno set) when it cannot.
+bool pidfd_send_signal(int pidfd, int signo);
 
 // Owns a DIR* from opendir()/fdopendir(); closes it on destruction.
 struct DirCloser {

@@ -175,3 +175,39 @@ TEST_CASE("the CPU time and memory of all the test's processes are reported") {
   CHECK(status.user_seconds + status.system_seconds > 0.05);
   CHECK(status.maxrss_kb > 100);
 }
+
+namespace {
+
+// The pidfds this process holds.
+int count_pidfds() {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator{"/proc/self/fd"}) {
+    std::error_code ec;
+    if (fs::read_symlink(entry.path(), ec).string() == "anon_inode:[pidfd]") {
+      count++;
+    }
+  }
+  return count;
+}
+
+} // namespace
+
+TEST_CASE("the monitor is signalled through a pidfd, held only while it runs") {
+  util::Fd probe = util::pidfd_open(::getpid());
+  if (!probe) {
+    MESSAGE("this kernel has no pidfds: the monitor is signalled by pid");
+    return;
+  }
+  probe.reset();
+  const int before = count_pidfds();
+  auto s = spawn({"sh", "-c", "echo ready; exec sleep 1000"}, 200ms);
+  char buf[6] = {};
+  REQUIRE(::read(s.output.get(), buf, 6) == 6);
+  s.tree->read_reports(); // the monitor's first report: its pid
+  CHECK(count_pidfds() == before + 1);
+  s.tree->terminate();
+  s.tree->wait();
+  REQUIRE(s.tree->status().wait_status);
+  CHECK(WTERMSIG(*s.tree->status().wait_status) == SIGTERM);
+  CHECK(count_pidfds() == before);
+}
