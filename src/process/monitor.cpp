@@ -31,6 +31,33 @@ void send(int fd, ReportKind kind, SetupStep step, int value) noexcept {
   } while (n < 0 && errno == EINTR);
 }
 
+// Reports held back to go in one write(), so that the runner wakes once for all of them. At most
+// a handful, well under PIPE_BUF: the write is atomic.
+class ReportBatch {
+public:
+  void add(ReportKind kind, int value) noexcept {
+    if (m_count < max_reports) {
+      m_reports[m_count++] = Report{kind, SetupStep::none, value};
+    }
+  }
+  void flush(int fd) noexcept {
+    if (m_count == 0) {
+      return;
+    }
+    const auto bytes = m_count * sizeof(Report);
+    ssize_t n;
+    do {
+      n = ::write(fd, m_reports, bytes);
+    } while (n < 0 && errno == EINTR);
+    m_count = 0;
+  }
+
+private:
+  static constexpr std::size_t max_reports = 8;
+  Report m_reports[max_reports];
+  std::size_t m_count = 0;
+};
+
 std::int64_t now_ns() noexcept {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -167,15 +194,29 @@ int lift_fd(int fd, int lowest) noexcept {
 
 } // namespace
 
-void close_fds_except(int first, int keep) noexcept {
-  const unsigned k = static_cast<unsigned>(keep);
+namespace {
+
+// Closes every descriptor in [from, to]; false when close_range() is not there.
+bool close_between(unsigned from, unsigned to) noexcept {
+  return from > to || ::close_range(from, to, 0) == 0;
+}
+
+} // namespace
+
+void close_fds_except(int first, int keep, int also_keep) noexcept {
+  // The kept ones in order; a missing second one (-1) is the first again.
+  const unsigned a = static_cast<unsigned>(keep);
+  const unsigned b = also_keep < 0 ? a : static_cast<unsigned>(also_keep);
+  const unsigned low = a < b ? a : b;
+  const unsigned high = a < b ? b : a;
   const unsigned f = static_cast<unsigned>(first);
-  const bool below_closed = k == f || ::close_range(f, k - 1, 0) == 0;
-  if (!below_closed || ::close_range(k + 1, ~0U, 0) != 0) {
-    for (int fd = first; fd < 65536; fd++) { // kernels before 5.9 have no close_range
-      if (fd != keep) {
-        ::close(fd);
-      }
+  if (close_between(f, low - 1) && close_between(low + 1, high - 1) &&
+      close_between(high + 1, ~0U)) {
+    return;
+  }
+  for (int fd = first; fd < 65536; fd++) { // kernels before 5.9 have no close_range
+    if (fd != keep && fd != also_keep) {
+      ::close(fd);
     }
   }
 }
@@ -402,37 +443,57 @@ Start fork_test_as_user(const MonitorSetup& s) noexcept {
 
 } // namespace
 
-void run_monitor(MonitorSetup& s) noexcept {
+namespace {
+
+// The signals the monitor waits for with sigtimedwait(): blocked from its start.
+sigset_t waited_signals() noexcept {
   sigset_t waited;
   ::sigemptyset(&waited);
   ::sigaddset(&waited, SIGCHLD);
   ::sigaddset(&waited, SIGTERM);
-  ::sigprocmask(SIG_SETMASK, &waited, nullptr);
-  // Ctrl-C on a terminal is the runner's to handle; a gone runner must not kill us mid-report.
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGINT, &ignore, nullptr);
-  ::sigaction(SIGPIPE, &ignore, nullptr);
+  return waited;
+}
 
-  // 0-2 are the test's stdin, stdout and stderr, and 3 its readiness descriptor if it has one.
-  const int first_free = s.ready_fd >= 0 ? 4 : 3;
-  s.report_fd = lift_fd(s.report_fd, first_free);
-  send(s.report_fd, ReportKind::started, SetupStep::none, ::getpid());
+} // namespace
+
+MonitorBase prepare_monitor(pid_t parent) noexcept {
+  MonitorBase base;
+  const sigset_t waited = waited_signals();
+  ::sigprocmask(SIG_SETMASK, &waited, nullptr);
+  // SIGINT (Ctrl-C on a terminal is the runner's to handle) and SIGPIPE (a gone runner must not
+  // kill us mid-report) stay ignored, as the spawner set them.
   if (::setsid() < 0) {
-    send(s.report_fd, ReportKind::setup_failed, SetupStep::session, errno);
-    ::_exit(1);
+    base.failed_step = SetupStep::session;
+    base.error = errno;
+    return base;
   }
   // If whoever forked us dies, we get SIGTERM and end the test's processes like on a timeout.
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != s.parent) {
+  if (::getppid() != parent) {
     ::_exit(1);
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  base.null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (base.null_fd < 0) {
+    base.failed_step = SetupStep::fds;
+    base.error = errno;
+  }
+  return base;
+}
 
+void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
+  const sigset_t waited = waited_signals();
+  // 0-2 are the test's stdin, stdout and stderr, and 3 its readiness descriptor if it has one.
+  const int first_free = s.ready_fd >= 0 ? 4 : 3;
+  s.report_fd = lift_fd(s.report_fd, first_free);
+  if (base.failed_step != SetupStep::none) {
+    send(s.report_fd, ReportKind::setup_failed, base.failed_step, base.error);
+    ::_exit(1);
+  }
   s.output_fd = lift_fd(s.output_fd, first_free);
   s.error_fd = lift_fd(s.error_fd, first_free);
   s.ready_fd = lift_fd(s.ready_fd, first_free);
-  const int null_fd = lift_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC), first_free);
+  const int null_fd = lift_fd(base.null_fd, first_free);
   if (s.report_fd < 0 || s.output_fd < 0 || s.error_fd < 0 || null_fd < 0 ||
       ::dup2(null_fd, 0) < 0 || ::dup2(s.output_fd, 1) < 0 || ::dup2(s.error_fd, 2) < 0 ||
       (s.ready_fd >= 0 && ::dup2(s.ready_fd, 3) < 0)) {
@@ -441,7 +502,8 @@ void run_monitor(MonitorSetup& s) noexcept {
   }
   // Only 0-2 (and 3), and the close-on-exec report pipe: nothing of the runner leaks into the
   // test.
-  close_fds_except(first_free, s.report_fd);
+  s.spawned_fd = lift_fd(s.spawned_fd, first_free);
+  close_fds_except(first_free, s.report_fd, s.spawned_fd);
   if (s.private_tmp[0] != '\0') {
     if (const int err = make_private_tmp(s.private_tmp, s.shared_tmp); err != 0) {
       send(s.report_fd, ReportKind::setup_failed, SetupStep::private_tmp, err);
@@ -456,6 +518,15 @@ void run_monitor(MonitorSetup& s) noexcept {
   } else {
     started = spawn_test(s);
   }
+  // The spawner may fork the next standby now, without taking the processor from the test's
+  // start.
+  if (s.spawned_fd >= 0) {
+    ::close(s.spawned_fd);
+  }
+  // Our pid, for the runner to stop the test with: sent once the test runs, so that the runner
+  // waking up to read it does not delay the test's start. Setup steps do not block for long,
+  // and a failed one ends the monitor anyway.
+  send(s.report_fd, ReportKind::started, SetupStep::none, ::getpid());
   if (started.pid < 0) {
     const bool exec_failed = started.failed_step == SetupStep::none;
     send(s.report_fd, exec_failed ? ReportKind::exec_failed : ReportKind::setup_failed,
@@ -465,6 +536,7 @@ void run_monitor(MonitorSetup& s) noexcept {
   const pid_t main_pid = started.pid;
 
   enum class Phase { running, terminating, killing } phase = Phase::running;
+  ReportBatch batch;
   bool main_done = false;
   int leftovers = 0;
   std::int64_t deadline = 0;
@@ -476,7 +548,7 @@ void run_monitor(MonitorSetup& s) noexcept {
       if (pid > 0) {
         if (pid == main_pid) {
           main_done = true;
-          send(s.report_fd, ReportKind::exited, SetupStep::none, status);
+          batch.add(ReportKind::exited, status);
         }
         continue;
       }
@@ -487,7 +559,9 @@ void run_monitor(MonitorSetup& s) noexcept {
       break;
     }
     if (main_done && phase == Phase::running) {
-      // The test is over: whatever it left running goes too.
+      // The test is over: whatever it left running goes too. Its exit status goes first, in
+      // case a leftover process kills the monitor during the grace period.
+      batch.flush(s.report_fd);
       leftovers = signal_descendants(SIGTERM);
       phase = Phase::terminating;
       deadline = now_ns() + s.grace_ns;
@@ -516,17 +590,23 @@ void run_monitor(MonitorSetup& s) noexcept {
       signal_descendants(SIGKILL);
     }
   }
-  send(s.report_fd, ReportKind::leftovers, SetupStep::none, leftovers);
+  batch.add(ReportKind::leftovers, leftovers);
   // Every process of the test has been reaped by now, by us: their usage is our children's.
   rusage usage{};
   if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) {
     auto ms = [](const timeval& tv) {
       return static_cast<int>(tv.tv_sec * 1000 + tv.tv_usec / 1000);
     };
-    send(s.report_fd, ReportKind::user_ms, SetupStep::none, ms(usage.ru_utime));
-    send(s.report_fd, ReportKind::system_ms, SetupStep::none, ms(usage.ru_stime));
-    send(s.report_fd, ReportKind::maxrss_kb, SetupStep::none, static_cast<int>(usage.ru_maxrss));
+    batch.add(ReportKind::user_ms, ms(usage.ru_utime));
+    batch.add(ReportKind::system_ms, ms(usage.ru_stime));
+    batch.add(ReportKind::maxrss_kb, static_cast<int>(usage.ru_maxrss));
   }
+  // With a private /tmp the runner waits for our exit, which ends the mount namespace its
+  // mount points are in.
+  if (s.private_tmp[0] == '\0') {
+    batch.add(ReportKind::done, 0);
+  }
+  batch.flush(s.report_fd);
   ::_exit(0);
 }
 

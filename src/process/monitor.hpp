@@ -1,6 +1,8 @@
 // The monitor process that runs one test; see tree.hpp for the design. Internal to process/.
 #pragma once
 
+#include "process/protocol.hpp"
+
 #include <sys/types.h>
 
 #include <cstdint>
@@ -19,18 +21,28 @@ struct MonitorSetup {
   int error_fd;            // becomes its stderr
   int ready_fd;            // becomes its descriptor 3; -1 for none
   int report_fd;           // write end of the report pipe
+  int spawned_fd;          // closed once the test is started (the spawner waits for that); -1
   std::int64_t grace_ns;
-  pid_t parent;          // the process that forked the monitor
   bool drop_credentials; // switch to uid/gid, with no supplementary groups
   uid_t uid;
   gid_t gid;
 };
 
-// Closes every descriptor from `first` up, except `keep`. Async-signal-safe.
-void close_fds_except(int first, int keep) noexcept;
+// Closes every descriptor from `first` up, except `keep` and `also_keep`. Async-signal-safe.
+void close_fds_except(int first, int keep, int also_keep = -1) noexcept;
 
-// Runs in a freshly forked child: sets up the test's box, starts it with posix_spawn, ends every
+// What a monitor makes of itself before it knows its test: a session leader and child subreaper
+// that dies with `parent` (PR_SET_PDEATHSIG), SIGCHLD and SIGTERM blocked, /dev/null open. A
+// failed step is reported once the request's report pipe is there.
+struct MonitorBase {
+  SetupStep failed_step = SetupStep::none;
+  int error = 0;
+  int null_fd = -1; // the test's stdin
+};
+MonitorBase prepare_monitor(pid_t parent) noexcept;
+
+// Runs in the prepared monitor: sets up the test's box, starts it with posix_spawn, ends every
 // process it leaves behind, reports on `report_fd` and exits. Only async-signal-safe calls.
-[[noreturn]] void run_monitor(MonitorSetup& setup) noexcept;
+[[noreturn]] void run_monitor(MonitorSetup& setup, const MonitorBase& base) noexcept;
 
 } // namespace ginsttest::process

@@ -2,9 +2,9 @@
 //
 // Who is who:
 //   runner    ginsttest-runner; sends requests, reads reports (process::Spawner, process::Tree).
-//   spawner   ginsttest-spawner, started once per run, a child of the runner; forks a monitor
-//             per request and reaps it (spawner_loop.cpp). It dies with the runner
-//             (PR_SET_PDEATHSIG), and its monitors then end their tests.
+//   spawner   ginsttest-spawner, started once per run, a child of the runner; keeps a monitor
+//             forked ahead of the next request, and reaps them (spawner_loop.cpp). It dies with
+//             the runner (PR_SET_PDEATHSIG), and its monitors then end their tests.
 //   monitor   one per test, a child of the spawner; sets up the test's box, starts the test,
 //             ends everything the test left, reports (monitor.cpp). Async-signal-safe only.
 //
@@ -13,24 +13,30 @@
 // error and report pipes (and optionally a descriptor 3) as SCM_RIGHTS. The spawner never
 // answers on the socket: everything about a request, including a request it cannot serve,
 // comes back on that request's report pipe, so that the runner never blocks on the spawner.
+// The request is read by a monitor forked ahead of it (a standby), not by the spawner itself:
+// the fork is made while the previous test runs, not on the way to the next one.
 //
 // Reports: fixed-size Report records on the report pipe, each written whole by one write()
 // (smaller than PIPE_BUF, so never interleaved or split). In order:
-//   1. started (the monitor's pid), always first, unless the spawner could not fork:
-//      then a single setup_failed (step `fork` or `request`) and end of file;
-//   2. either setup_failed (which step, errno) or exec_failed (errno): the test never ran;
-//      or, once it ran, exited (the main process's wait status), leftovers (processes still
-//      running when it ended), then user_ms, system_ms and maxrss_kb of all its processes;
-//   3. end of file: the monitor has exited, and with it every process of the test.
+//   1. a setup_failed (which step, errno) when the box could not be made (setsid, the
+//      descriptors, the private /tmp; or `fork`/`request` from the spawner), then end of file;
+//   2. otherwise started (the monitor's pid), sent once the test has been started or its start
+//      has failed, so that reading it does not delay the test;
+//   3. either setup_failed (chdir, credentials) or exec_failed (errno): the test never ran; or,
+//      once it ran, exited (the main process's wait status), leftovers (processes still running
+//      when it ended), user_ms, system_ms and maxrss_kb of all its processes, and done, in one
+//      write unless leftovers had to be waited for;
+//   4. end of file: the monitor has exited. After `done` the runner need not wait for it: every
+//      process of the test is gone, and the monitor exits without writing anything more.
 // A reader must take end of file at any point as the end (a monitor killed outright stops
 // early); the runner then judges with what it has.
 //
 // Stopping a test: SIGTERM to the monitor (a timeout, Ctrl-C, the runner ending). The monitor
 // passes SIGTERM to every process of the test, then SIGKILL after the request's grace period,
 // reports and exits. The runner signals the monitor through a pidfd opened when `started`
-// arrives: the spawner reaps a monitor only after closing its own copy of the report pipe, and
-// the monitor holds the other copy until it exits, so while the pipe is open the pid is the
-// monitor's, and the pidfd names it for good (process::Tree::signal_monitor).
+// arrives, once a later read has found the pipe open: only the monitor holds its write end,
+// until it exits, so the pid was still the monitor's when the pidfd was opened, and the pidfd
+// names it for good (process::Tree::signal_monitor).
 #pragma once
 
 #include <cstddef>
@@ -43,10 +49,11 @@ enum class ReportKind : std::int32_t {
   exec_failed = 2,  // the test could not be executed: errno `value`
   exited = 3,       // the test's main process ended with wait status `value`
   leftovers = 4,    // `value` processes were still running when the main one ended
-  started = 5,      // the monitor runs as pid `value` (always its first record)
+  started = 5,      // the monitor runs as pid `value` (see the order above)
   user_ms = 6,      // CPU time of all the test's processes, in user mode (milliseconds)
   system_ms = 7,    // ... and in the kernel
   maxrss_kb = 8,    // the largest resident set among them
+  done = 9,         // every process of the test has ended; the monitor exits next
 };
 
 enum class SetupStep : std::int32_t {

@@ -1,8 +1,10 @@
 // The spawner: a small helper program (ginsttest-spawner, run once at startup) that forks one
-// monitor per test on request. Forking the runner itself for every test would copy its whole
-// address space, with every library it maps, each time; a tiny static helper keeps that cost
-// near the floor and flat whatever the number of tests. Requests go over a socket, with the
-// test's output and report pipes passed as file descriptors (see protocol.hpp).
+// monitor per test. Forking the runner itself for every test would copy its whole address
+// space, with every library it maps, each time; a tiny static helper keeps that cost near the
+// floor and flat whatever the number of tests. Each monitor is forked ahead of its test and
+// reads the request itself, so that the fork is not on the way from a request to its test. Requests
+// go over a socket, with the test's output and report pipes passed as file descriptors (see
+// protocol.hpp).
 #pragma once
 
 #include "core/defaults.hpp"

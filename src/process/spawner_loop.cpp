@@ -3,6 +3,7 @@
 #include "process/monitor.hpp"
 #include "process/protocol.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -42,16 +43,61 @@ void report_failure(int report_fd, int err) noexcept {
   (void)!::write(report_fd, &report, sizeof report);
 }
 
-// Handles one request: forks the monitor; returns its pid or -errno.
-pid_t serve(std::size_t size, const int (&fds)[4], pid_t self) noexcept {
+// One request read from the socket, with its descriptors: output, error, report, and the
+// optional ready descriptor (-1 when absent).
+struct Received {
+  ssize_t size = 0; // <= 0: the runner is done (or the socket failed)
+  bool truncated = false;
+  int fds[4] = {-1, -1, -1, -1};
+};
+
+Received receive(int sock) noexcept {
+  Received in;
+  iovec iov{g_request, sizeof g_request};
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  do {
+    in.size = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (in.size < 0 && errno == EINTR);
+  in.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+  const cmsghdr* cmsg = in.size > 0 ? CMSG_FIRSTHDR(&msg) : nullptr;
+  if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
+      (cmsg->cmsg_len == CMSG_LEN(3 * sizeof(int)) ||
+       cmsg->cmsg_len == CMSG_LEN(4 * sizeof(int)))) {
+    std::memcpy(in.fds, CMSG_DATA(cmsg), cmsg->cmsg_len - CMSG_LEN(0));
+  }
+  return in;
+}
+
+void close_all(const int (&fds)[4]) noexcept {
+  for (int fd : fds) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+}
+
+// Lays out the request in `g_request` for the monitor; 0 or an errno.
+int parse(const Received& in, MonitorSetup& setup) noexcept {
   RequestHeader header;
+  if (in.fds[0] < 0 || in.fds[1] < 0) {
+    return EBADF;
+  }
+  if (in.truncated) {
+    return E2BIG;
+  }
+  const auto size = static_cast<std::size_t>(in.size);
   if (size < sizeof header) {
-    return -EINVAL;
+    return EINVAL;
   }
   std::memcpy(&header, g_request, sizeof header);
   if (std::size_t{header.argc} + header.envc + header.sharedc + 3 > max_pointers ||
       header.argc == 0) {
-    return -E2BIG;
+    return E2BIG;
   }
   char* p = g_request + sizeof header;
   const char* end = g_request + size;
@@ -62,29 +108,49 @@ pid_t serve(std::size_t size, const int (&fds)[4], pid_t self) noexcept {
   if (!(p = take_strings(p, end, 3, fixed)) ||
       !(p = take_strings(p, end, header.sharedc, shared)) ||
       !(p = take_strings(p, end, header.argc, argv)) || !take_strings(p, end, header.envc, envp)) {
-    return -EINVAL;
+    return EINVAL;
   }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    MonitorSetup setup{};
-    setup.program = fixed[0];
-    setup.argv = argv;
-    setup.envp = envp;
-    setup.cwd = fixed[1];
-    setup.private_tmp = fixed[2];
-    setup.shared_tmp = shared;
-    setup.output_fd = fds[0];
-    setup.error_fd = fds[1];
-    setup.report_fd = fds[2];
-    setup.ready_fd = fds[3];
-    setup.grace_ns = header.grace_ns;
-    setup.parent = self;
-    setup.drop_credentials = header.has_credentials != 0;
-    setup.uid = static_cast<uid_t>(header.uid);
-    setup.gid = static_cast<gid_t>(header.gid);
-    run_monitor(setup);
+  setup.program = fixed[0];
+  setup.argv = argv;
+  setup.envp = envp;
+  setup.cwd = fixed[1];
+  setup.private_tmp = fixed[2];
+  setup.shared_tmp = shared;
+  setup.output_fd = in.fds[0];
+  setup.error_fd = in.fds[1];
+  setup.report_fd = in.fds[2];
+  setup.ready_fd = in.fds[3];
+  setup.grace_ns = header.grace_ns;
+  setup.drop_credentials = header.has_credentials != 0;
+  setup.uid = static_cast<uid_t>(header.uid);
+  setup.gid = static_cast<gid_t>(header.gid);
+  return 0;
+}
+
+// What a standby monitor writes to the spawner when the runner has closed the socket. Otherwise
+// it only closes its end of the pipe, once it has started its test (or died): the spawner then
+// forks the next standby.
+constexpr char runner_done = 'E';
+
+// A monitor forked ahead of its request: it prepares what does not depend on the test, then
+// waits for the next request itself, so that a request costs no fork on its way to its test.
+[[noreturn]] void run_standby(int sock, int told, pid_t spawner) noexcept {
+  const MonitorBase base = prepare_monitor(spawner);
+  Received in = receive(sock);
+  if (in.size <= 0) {
+    (void)!::write(told, &runner_done, 1);
+    ::_exit(0);
   }
-  return pid < 0 ? -errno : pid;
+  if (in.fds[2] < 0) {
+    ::_exit(1); // no report pipe: nobody to tell
+  }
+  MonitorSetup setup{};
+  if (const int err = parse(in, setup); err != 0) {
+    report_failure(in.fds[2], err);
+    ::_exit(1);
+  }
+  setup.spawned_fd = told;
+  run_monitor(setup, base);
 }
 
 } // namespace
@@ -107,44 +173,45 @@ void run_spawner(int sock, pid_t runner) noexcept {
   close_fds_except(3, sock);
   const pid_t self = ::getpid();
 
+  // One standby monitor at a time waits for the next request; a new one is forked as soon as
+  // it has started its test. Finished monitors are reaped on the way.
   while (true) {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
-    iovec iov{g_request, sizeof g_request};
-    alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) {
+    int told[2];
+    if (::pipe2(told, O_CLOEXEC) != 0) {
+      break;
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(told[0]);
+      run_standby(sock, told[1], self);
+    }
+    const int fork_errno = errno;
+    ::close(told[1]);
+    if (pid < 0) {
+      // No standby: this request fails, and the next one gets another try.
+      ::close(told[0]);
+      Received in = receive(sock);
+      if (in.size <= 0) {
+        break;
+      }
+      if (in.fds[2] >= 0) {
+        report_failure(in.fds[2], fork_errno);
+      }
+      close_all(in.fds);
       continue;
     }
-    if (n <= 0) {
+    char word = 0;
+    ssize_t n;
+    do {
+      n = ::read(told[0], &word, 1);
+    } while (n < 0 && errno == EINTR);
+    ::close(told[0]);
+    if (n == 1 && word == runner_done) {
       break; // the runner is done
     }
-    int fds[4] = {-1, -1, -1, -1}; // output, error, report, and the optional ready descriptor
-    const cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    if (cmsg && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-        (cmsg->cmsg_len == CMSG_LEN(3 * sizeof(int)) ||
-         cmsg->cmsg_len == CMSG_LEN(4 * sizeof(int)))) {
-      std::memcpy(fds, CMSG_DATA(cmsg), cmsg->cmsg_len - CMSG_LEN(0));
-    }
-    if (fds[2] >= 0) {
-      const pid_t pid = fds[0] < 0 || fds[1] < 0 ? -EBADF
-                        : (msg.msg_flags & MSG_TRUNC)
-                            ? -E2BIG
-                            : serve(static_cast<std::size_t>(n), fds, self);
-      if (pid < 0) {
-        report_failure(fds[2], static_cast<int>(-pid));
-      }
-    }
-    for (int fd : fds) {
-      if (fd >= 0) {
-        ::close(fd);
-      }
-    }
+    // End of file: it started its test, or died trying; the next standby takes over.
   }
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
   }

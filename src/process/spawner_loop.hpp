@@ -5,9 +5,11 @@
 
 namespace ginsttest::process {
 
-// Reads requests (protocol.hpp) from `sock`, forks a monitor for each and answers with its pid;
-// at end of file waits for every monitor and exits. Dies with `runner` (PR_SET_PDEATHSIG), and
-// its monitors then stop their tests. Only async-signal-safe calls, static buffers.
+// Serves the requests (protocol.hpp) the runner sends on `sock`: keeps one monitor forked ahead
+// of its request, which reads the next request itself, and forks the next one as soon as it has
+// taken it; at end of file waits for every monitor and exits. Dies with `runner`
+// (PR_SET_PDEATHSIG), and its monitors then stop their tests. Only async-signal-safe calls, static
+// buffers.
 [[noreturn]] void run_spawner(int sock, pid_t runner) noexcept;
 
 } // namespace ginsttest::process

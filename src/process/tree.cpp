@@ -28,8 +28,9 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 
 Tree::Tree(Tree&& other) noexcept
     : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
-      m_terminate_requested(other.m_terminate_requested), m_reports(std::move(other.m_reports)),
-      m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
+      m_terminate_requested(other.m_terminate_requested), m_signalled(other.m_signalled),
+      m_reports(std::move(other.m_reports)), m_finished(std::exchange(other.m_finished, true)),
+      m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
   if (!m_finished) {
@@ -39,74 +40,88 @@ Tree::~Tree() {
 }
 
 bool Tree::read_reports() {
+  // Records are written whole and a monitor writes a few at once: read them together.
+  Report reports[16];
   while (!m_finished) {
-    Report report{};
-    const ssize_t n = ::read(m_reports.get(), &report, sizeof report);
+    const ssize_t n = ::read(m_reports.get(), reports, sizeof reports);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      break;
-    }
-    if (n != sizeof report) {
-      // End of file (records are written whole, so a short read means the same).
-      m_finished = true;
-      m_reports.reset();
-      m_pidfd.reset();
-      break;
-    }
-    switch (report.kind) {
-    case ReportKind::started:
-      m_monitor = report.value;
-      // Valid for the monitor: it cannot have been reaped while its end of the pipe, read
-      // after this, is open (see signal_monitor).
-      m_pidfd = util::pidfd_open(m_monitor);
-      if (m_terminate_requested) {
+      // The pipe is open, so the monitor has not been reaped: its pid, and the pidfd opened for
+      // it, are still its own (see signal_monitor).
+      if (m_terminate_requested && !m_signalled && m_monitor > 0) {
         signal_monitor();
       }
       break;
-    case ReportKind::exited:
-      m_status.wait_status = report.value;
+    }
+    if (n <= 0) {
+      mark_finished(); // end of file
       break;
-    case ReportKind::exec_failed:
-      m_status.exec_errno = report.value;
-      break;
-    case ReportKind::setup_failed:
-      m_status.setup_error =
-          fmt::format("{}: {}", step_name(report.step), util::errno_text(report.value));
-      break;
-    case ReportKind::leftovers:
-      m_status.leftovers = report.value;
-      break;
-    case ReportKind::user_ms:
-      m_status.user_seconds = report.value / 1000.0;
-      break;
-    case ReportKind::system_ms:
-      m_status.system_seconds = report.value / 1000.0;
-      break;
-    case ReportKind::maxrss_kb:
-      m_status.maxrss_kb = report.value;
-      break;
+    }
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(Report) && !m_finished; i++) {
+      take(reports[i]);
     }
   }
   return m_finished;
 }
 
-void Tree::terminate() {
-  // The monitor's pid is only valid while its end of the pipe is open; until its first report
-  // arrives, the request waits.
-  m_terminate_requested = true;
-  if (!read_reports() && m_monitor > 0) {
-    signal_monitor();
+void Tree::take(const Report& report) {
+  switch (report.kind) {
+  case ReportKind::started:
+    // Used only once a later read has found the pipe still open (see read_reports).
+    m_monitor = report.value;
+    m_pidfd = util::pidfd_open(m_monitor);
+    break;
+  case ReportKind::exited:
+    m_status.wait_status = report.value;
+    break;
+  case ReportKind::exec_failed:
+    m_status.exec_errno = report.value;
+    break;
+  case ReportKind::setup_failed:
+    m_status.setup_error =
+        fmt::format("{}: {}", step_name(report.step), util::errno_text(report.value));
+    break;
+  case ReportKind::leftovers:
+    m_status.leftovers = report.value;
+    break;
+  case ReportKind::user_ms:
+    m_status.user_seconds = report.value / 1000.0;
+    break;
+  case ReportKind::system_ms:
+    m_status.system_seconds = report.value / 1000.0;
+    break;
+  case ReportKind::maxrss_kb:
+    m_status.maxrss_kb = report.value;
+    break;
+  case ReportKind::done:
+    // The test is over; the monitor's own exit is not waited for.
+    mark_finished();
+    break;
   }
 }
 
+void Tree::mark_finished() {
+  m_finished = true;
+  m_reports.reset();
+  m_pidfd.reset();
+}
+
+void Tree::terminate() {
+  // Until the monitor's first report arrives with its pid, the request waits.
+  m_terminate_requested = true;
+  read_reports();
+}
+
 void Tree::signal_monitor() {
-  // The monitor is the spawner's child, and the spawner reaps it only after it has closed its
-  // own copy of the report pipe's write end; the monitor holds the other copy until it exits.
-  // So while the pipe is not at end of file the pid is the monitor's, alive or a zombie. A pidfd
-  // opened then names the monitor for good, even once that pid is reused: the signal can never
-  // hit another process. Without pidfds (kernels before 5.3), kill() right after the check.
+  m_signalled = true;
+  // Only the monitor holds the write end of the report pipe (close-on-exec in its test), until
+  // it exits. So while a read finds the pipe open the monitor has not exited, let alone been
+  // reaped by the spawner: its pid is its own, and so is the pidfd opened for that pid before
+  // the read. The pidfd names the monitor for good, even once the pid is reused: the signal can
+  // never hit another process. Without pidfds (kernels before 5.3), kill() right after the
+  // read.
   if (m_pidfd) {
     util::pidfd_send_signal(m_pidfd.get(), SIGTERM);
   } else {

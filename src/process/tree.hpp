@@ -7,10 +7,12 @@
 // descendant of the monitor, so the monitor can end all of them: when the test's main process
 // exits (whatever it left running gets SIGTERM, then SIGKILL after the grace period) and when
 // asked to (SIGTERM to the monitor: a timeout or Ctrl-C). It reports what happened as records on
-// a pipe (protocol.hpp) and exits once no process of the test is left; end of file on that pipe
-// tells the runner the test is over. The monitor only makes async-signal-safe calls.
+// a pipe (protocol.hpp) and exits once no process of the test is left; its last report, or end
+// of file on that pipe, tells the runner the test is over. The monitor only makes async-signal-safe
+// calls.
 #pragma once
 
+#include "process/protocol.hpp"
 #include "process/spawner.hpp"
 #include "util/expected.hpp"
 #include "util/fd.hpp"
@@ -64,12 +66,17 @@ public:
 
 private:
   explicit Tree(util::Fd reports) : m_reports(std::move(reports)) {}
-  // SIGTERM to the monitor, once its pid is known and its pipe is not at end of file.
+  // SIGTERM to the monitor; called when its pid is known and its pipe was just found open.
   void signal_monitor();
+  // status() is final: no more reports, no more signals.
+  void mark_finished();
+  // Takes one record into the status.
+  void take(const Report& report);
 
   pid_t m_monitor = -1; // known from the monitor's first report
   util::Fd m_pidfd;     // the monitor's, where the kernel has pidfds
   bool m_terminate_requested = false;
+  bool m_signalled = false;
   util::Fd m_reports;
   bool m_finished = false;
   TreeStatus m_status;

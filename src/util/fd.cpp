@@ -31,16 +31,13 @@ bool write_all(int fd, std::string_view bytes) {
 
 bool make_pipe(Pipe& out, ReadEnd mode) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  if (::pipe2(fds, O_CLOEXEC | (mode == ReadEnd::nonblocking ? O_NONBLOCK : 0)) != 0) {
     return false;
   }
   out.read.reset(fds[0]);
   out.write.reset(fds[1]);
-  if (mode == ReadEnd::nonblocking) {
-    const int flags = ::fcntl(fds[0], F_GETFL);
-    ::fcntl(fds[0], F_SETFL, flags | O_NONBLOCK);
-  }
-  return true;
+  // The write end blocks: it is a test's stdout. O_NONBLOCK is its only status flag.
+  return mode == ReadEnd::blocking || ::fcntl(fds[1], F_SETFL, 0) == 0;
 }
 
 Fd pidfd_open(pid_t pid) {

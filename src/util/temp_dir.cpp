@@ -171,22 +171,29 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   if (ours.st_nlink == 0) {
     return std::optional<Location>{};
   }
-  // The test may have renamed it: the kernel knows its name now (without /proc, the name it was
-  // made with is tried).
+  auto is_ours = [&](const Location& where) {
+    struct stat there {};
+    return where.parent &&
+           ::fstatat(where.parent.get(), where.path.filename().c_str(), &there,
+                     AT_SYMLINK_NOFOLLOW) == 0 &&
+           there.st_dev == ours.st_dev && there.st_ino == ours.st_ino;
+  };
+  auto open_parent = [](const std::filesystem::path& path) {
+    return Fd{::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  };
+  // Where it was made, most often; else the test renamed it, and the kernel knows its name now.
+  Location made{open_parent(m_path), m_path};
+  if (is_ours(made)) {
+    return std::optional<Location>{std::move(made)};
+  }
   std::error_code ec;
-  std::filesystem::path now =
+  const std::filesystem::path now =
       std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", m_fd.get()), ec);
-  if (ec) {
-    now = m_path;
+  Location moved{ec ? Fd{} : open_parent(now), ec ? m_path : now};
+  if (!is_ours(moved)) {
+    return io_error(fmt::format("{}: not where the runner looked for it", moved.path.string()));
   }
-  Location where{Fd{::open(now.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, now};
-  struct stat there {};
-  if (!where.parent ||
-      ::fstatat(where.parent.get(), now.filename().c_str(), &there, AT_SYMLINK_NOFOLLOW) != 0 ||
-      there.st_dev != ours.st_dev || there.st_ino != ours.st_ino) {
-    return io_error(fmt::format("{}: not where the runner looked for it", now.string()));
-  }
-  return std::optional<Location>{std::move(where)};
+  return std::optional<Location>{std::move(moved)};
 }
 
 Status TempDir::remove() {
@@ -202,13 +209,19 @@ Status TempDir::remove() {
   if (!*where) {
     return Ok{};
   }
-  // Emptied through our own descriptor, then unlinked under its current name.
+  // Emptied through our own descriptor, then unlinked under its current name. Most directories
+  // hold nothing but their stamp by now: without it, unlinking them is all there is to do.
   const auto& now = (*where)->path;
+  const int parent = (*where)->parent.get();
+  const std::string stamp{stamp_name};
+  (void)::unlinkat(fd.get(), stamp.c_str(), 0);
+  if (::unlinkat(parent, now.filename().c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
+    return Ok{};
+  }
   if (auto status = remove_contents(fd.get(), now); !status) {
     return status;
   }
-  if (::unlinkat((*where)->parent.get(), now.filename().c_str(), AT_REMOVEDIR) != 0 &&
-      errno != ENOENT) {
+  if (::unlinkat(parent, now.filename().c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
     return io_error(fmt::format("{}: {}", now.string(), errno_text(errno)));
   }
   return Ok{};
