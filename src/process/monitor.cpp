@@ -454,6 +454,89 @@ sigset_t waited_signals() noexcept {
   return waited;
 }
 
+// How long a test runs before the monitor sends its pid (`started`) on its own: a test that
+// ends sooner sends it with its last reports, so that the runner wakes once for it, and nothing
+// competes with the test for the processor as it starts. The runner cannot stop a test before
+// it has the pid; it waits at most this long.
+constexpr std::int64_t started_delay_ns = 20 * 1000 * 1000;
+
+// Waits for the test's processes: reaps them, ends what the main process leaves running (SIGTERM,
+// then SIGKILL after the grace period), and does the same when asked to (SIGTERM). Sends
+// `started` and, when leftovers must be waited for, the exit status as they are due; the rest
+// is left in `batch`. Returns how many processes were left running.
+int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexcept {
+  const sigset_t waited = waited_signals();
+  enum class Phase { running, terminating, killing } phase = Phase::running;
+  const std::int64_t started_due = now_ns() + started_delay_ns;
+  bool started_sent = false;
+  batch.add(ReportKind::started, ::getpid());
+  bool main_done = false;
+  int leftovers = 0;
+  std::int64_t deadline = 0;
+  auto terminate = [&] {
+    phase = Phase::terminating;
+    deadline = now_ns() + s.grace_ns;
+  };
+  while (true) {
+    bool none_left = false;
+    while (true) {
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid > 0) {
+        if (pid == main_pid) {
+          main_done = true;
+          batch.add(ReportKind::exited, status);
+        }
+        continue;
+      }
+      none_left = pid < 0 && errno == ECHILD;
+      break;
+    }
+    if (none_left && main_done) {
+      return leftovers;
+    }
+    if (!started_sent && (main_done || now_ns() >= started_due)) {
+      // The pid is due, or leftovers are to be waited for: what there is goes now (the exit
+      // status first, in case a leftover process kills the monitor during the grace period).
+      batch.flush(s.report_fd);
+      started_sent = true;
+    } else if (main_done && phase == Phase::running) {
+      batch.flush(s.report_fd);
+    }
+    if (main_done && phase == Phase::running) {
+      // The test is over: whatever it left running goes too.
+      leftovers = signal_descendants(SIGTERM);
+      terminate();
+    }
+
+    std::int64_t left = 0;
+    bool forever = false;
+    if (phase == Phase::killing) {
+      left = 20000000;
+    } else if (phase == Phase::terminating) {
+      left = deadline - now_ns();
+    } else if (!started_sent) {
+      left = started_due - now_ns();
+    } else {
+      forever = true;
+    }
+    left = left < 0 ? 0 : left;
+    timespec timeout{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+    const int sig = ::sigtimedwait(&waited, nullptr, forever ? nullptr : &timeout);
+    if (sig == SIGTERM && phase == Phase::running) {
+      signal_descendants(SIGTERM);
+      terminate();
+    }
+    if (phase == Phase::terminating && now_ns() >= deadline) {
+      phase = Phase::killing;
+    }
+    if (phase == Phase::killing) {
+      // Repeated until nothing is left: children of killed processes are re-parented to us.
+      signal_descendants(SIGKILL);
+    }
+  }
+}
+
 } // namespace
 
 MonitorBase prepare_monitor(pid_t parent) noexcept {
@@ -482,7 +565,6 @@ MonitorBase prepare_monitor(pid_t parent) noexcept {
 }
 
 void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
-  const sigset_t waited = waited_signals();
   // 0-2 are the test's stdin, stdout and stderr, and 3 its readiness descriptor if it has one.
   const int first_free = s.ready_fd >= 0 ? 4 : 3;
   s.report_fd = lift_fd(s.report_fd, first_free);
@@ -523,73 +605,14 @@ void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
   if (s.spawned_fd >= 0) {
     ::close(s.spawned_fd);
   }
-  // Our pid, for the runner to stop the test with: sent once the test runs, so that the runner
-  // waking up to read it does not delay the test's start. Setup steps do not block for long,
-  // and a failed one ends the monitor anyway.
-  send(s.report_fd, ReportKind::started, SetupStep::none, ::getpid());
   if (started.pid < 0) {
     const bool exec_failed = started.failed_step == SetupStep::none;
     send(s.report_fd, exec_failed ? ReportKind::exec_failed : ReportKind::setup_failed,
          started.failed_step, started.error);
     ::_exit(exec_failed ? 0 : 1);
   }
-  const pid_t main_pid = started.pid;
-
-  enum class Phase { running, terminating, killing } phase = Phase::running;
   ReportBatch batch;
-  bool main_done = false;
-  int leftovers = 0;
-  std::int64_t deadline = 0;
-  while (true) {
-    bool none_left = false;
-    while (true) {
-      int status = 0;
-      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-      if (pid > 0) {
-        if (pid == main_pid) {
-          main_done = true;
-          batch.add(ReportKind::exited, status);
-        }
-        continue;
-      }
-      none_left = pid < 0 && errno == ECHILD;
-      break;
-    }
-    if (none_left && main_done) {
-      break;
-    }
-    if (main_done && phase == Phase::running) {
-      // The test is over: whatever it left running goes too. Its exit status goes first, in
-      // case a leftover process kills the monitor during the grace period.
-      batch.flush(s.report_fd);
-      leftovers = signal_descendants(SIGTERM);
-      phase = Phase::terminating;
-      deadline = now_ns() + s.grace_ns;
-    }
-
-    timespec timeout{};
-    const timespec* wait_for = nullptr;
-    if (phase != Phase::running) {
-      std::int64_t left = phase == Phase::killing ? 20000000 : deadline - now_ns();
-      left = left < 0 ? 0 : left;
-      timeout.tv_sec = static_cast<time_t>(left / 1000000000);
-      timeout.tv_nsec = static_cast<long>(left % 1000000000);
-      wait_for = &timeout;
-    }
-    const int sig = ::sigtimedwait(&waited, nullptr, wait_for);
-    if (sig == SIGTERM && phase == Phase::running) {
-      signal_descendants(SIGTERM);
-      phase = Phase::terminating;
-      deadline = now_ns() + s.grace_ns;
-    }
-    if (phase == Phase::terminating && now_ns() >= deadline) {
-      phase = Phase::killing;
-    }
-    if (phase == Phase::killing) {
-      // Repeated until nothing is left: children of killed processes are re-parented to us.
-      signal_descendants(SIGKILL);
-    }
-  }
+  const int leftovers = watch_test(s, started.pid, batch);
   batch.add(ReportKind::leftovers, leftovers);
   // Every process of the test has been reaped by now, by us: their usage is our children's.
   rusage usage{};

@@ -28,9 +28,9 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 
 Tree::Tree(Tree&& other) noexcept
     : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
-      m_terminate_requested(other.m_terminate_requested), m_signalled(other.m_signalled),
-      m_reports(std::move(other.m_reports)), m_finished(std::exchange(other.m_finished, true)),
-      m_status(std::move(other.m_status)) {}
+      m_pidfd_opened(other.m_pidfd_opened), m_terminate_requested(other.m_terminate_requested),
+      m_signalled(other.m_signalled), m_reports(std::move(other.m_reports)),
+      m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
   if (!m_finished) {
@@ -48,9 +48,14 @@ bool Tree::read_reports() {
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      // The pipe is open, so the monitor has not been reaped: its pid, and the pidfd opened for
-      // it, are still its own (see signal_monitor).
       if (m_terminate_requested && !m_signalled && m_monitor > 0) {
+        if (!m_pidfd_opened) {
+          // Opened first, then the pipe read again: found open, it proves the pid was still
+          // the monitor's when the pidfd was opened (see signal_monitor).
+          m_pidfd = util::pidfd_open(m_monitor);
+          m_pidfd_opened = true;
+          continue;
+        }
         signal_monitor();
       }
       break;
@@ -69,9 +74,7 @@ bool Tree::read_reports() {
 void Tree::take(const Report& report) {
   switch (report.kind) {
   case ReportKind::started:
-    // Used only once a later read has found the pipe still open (see read_reports).
-    m_monitor = report.value;
-    m_pidfd = util::pidfd_open(m_monitor);
+    m_monitor = report.value; // signalled through a pidfd, when it comes to that
     break;
   case ReportKind::exited:
     m_status.wait_status = report.value;

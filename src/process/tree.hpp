@@ -55,6 +55,8 @@ public:
   bool read_reports();
 
   bool finished() const { return m_finished; }
+  // The monitor's pid, once it has sent it (-1 before).
+  pid_t monitor() const { return m_monitor; }
 
   // Asks the monitor to end every process of the test: SIGTERM now, SIGKILL after the grace.
   void terminate();
@@ -74,7 +76,8 @@ private:
   void take(const Report& report);
 
   pid_t m_monitor = -1; // known from the monitor's first report
-  util::Fd m_pidfd;     // the monitor's, where the kernel has pidfds
+  util::Fd m_pidfd;     // the monitor's, once asked to terminate, where the kernel has pidfds
+  bool m_pidfd_opened = false;
   bool m_terminate_requested = false;
   bool m_signalled = false;
   util::Fd m_reports;

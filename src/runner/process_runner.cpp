@@ -56,9 +56,22 @@ ProcessRunner::ProcessRunner(Jobs jobs, process::Spawner& spawner, Watcher watch
 
 ProcessRunner::~ProcessRunner() = default;
 
+void ProcessRunner::prepare(std::size_t id, const core::TestSpec& spec) {
+  m_prepared.reset(); // one ahead at most
+  m_prepared.emplace(Prepared{id, m_jobs.prepare(id, spec)});
+}
+
 void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   const Started started;
-  auto job = m_jobs.prepare(id, spec);
+  std::optional<util::Expected<Job>> made;
+  if (m_prepared && m_prepared->id == id) {
+    made.emplace(std::move(m_prepared->job));
+    if (*made) {
+      (*made)->spec = &spec; // the scheduler's copy now
+    }
+  }
+  m_prepared.reset();
+  auto job = made ? std::move(*made) : m_jobs.prepare(id, spec);
   if (!job) {
     auto result = judge(JobFacts{}, not_started(job.error().what), nullptr);
     result.started = started.wall;
@@ -150,6 +163,7 @@ Event ProcessRunner::wait() {
 }
 
 std::vector<Finished> ProcessRunner::abort(int signo) {
+  m_prepared.reset(); // its directory goes now
   m_watcher.terminate_all(signo);
   while (!m_active.empty()) {
     poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending

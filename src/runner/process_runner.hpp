@@ -13,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace ginsttest::runner {
 
@@ -24,6 +25,8 @@ public:
                                                                process::Spawner& spawner);
   ~ProcessRunner() override;
 
+  // Makes the test's job now: its directory, environment and request.
+  void prepare(std::size_t id, const core::TestSpec& spec) override;
   // `spec` must outlive the test's run.
   void start(std::size_t id, const core::TestSpec& spec) override;
   Event wait() override;
@@ -49,6 +52,12 @@ private:
   // go, then the parent of their private /tmp directories.
   Jobs m_jobs;
   process::Spawner& m_spawner;
+  // A job made ahead of its start (see prepare), or why it could not be made.
+  struct Prepared {
+    std::size_t id;
+    util::Expected<Job> job;
+  };
+  std::optional<Prepared> m_prepared;
   std::map<std::size_t, std::unique_ptr<Active>> m_active; // by id
   Watcher m_watcher;
   std::deque<Finished> m_done;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace ginsttest::scheduler {
@@ -70,92 +71,150 @@ core::RunSummary cancel_run(report::Reporter& reporter, std::size_t count_of_tes
   return summary;
 }
 
-core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
-  core::RunSummary summary = new_summary(count_of_tests);
-  // Specs of the running tests (the runner keeps pointers to them: map nodes do not move) and of
-  // the exclusive tests put off until the session tests have all started.
-  std::map<std::size_t, core::TestSpec> running;
-  std::deque<std::pair<std::size_t, core::TestSpec>> exclusive_queue;
-  std::size_t next = 0;
-  bool exclusive_running = false;
+// One run of a plan: the state Scheduler::run works on.
+class Scheduler::Pass {
+public:
+  Pass(Scheduler& scheduler, std::size_t count, const SpecLoader& load)
+      : m_s(scheduler), m_count(count), m_load(load), m_summary(scheduler.new_summary(count)) {}
 
-  auto finish = [&](const core::TestSpec& spec, core::TestResult result) {
-    if (m_compare) {
-      result.baseline = m_compare(spec, result.outcome);
+  core::RunSummary run() {
+    while (true) {
+      fill_slots();
+      if (m_running.empty()) {
+        break; // nothing running and nothing left to start
+      }
+      look_ahead();
+      auto event = m_s.m_runner.wait();
+      if (auto* interrupted = std::get_if<runner::Interrupted>(&event)) {
+        stop(interrupted->signo);
+        break;
+      }
+      if (auto* progress = std::get_if<runner::Progress>(&event)) {
+        m_s.m_reporter.test_progress(m_running.at(progress->id), progress->points,
+                                     progress->planned);
+        continue;
+      }
+      auto& done = std::get<runner::Finished>(event);
+      auto node = m_running.extract(done.id);
+      if (node.mapped().exclusive()) {
+        m_exclusive_running = false;
+      }
+      finish(node.mapped(), std::move(done.result));
     }
-    count(summary, result);
-    m_reporter.test_finished(spec, result);
-  };
-  auto start = [&](std::size_t id, core::TestSpec spec) {
-    exclusive_running = spec.exclusive();
-    const auto& placed = running.emplace(id, std::move(spec)).first->second;
-    m_reporter.test_started(placed);
-    m_runner.start(id, placed);
-  };
+    m_s.m_reporter.run_finished(m_summary);
+    return m_summary;
+  }
 
-  while (true) {
-    // Fill the free slots: session tests in plan order, then exclusive ones alone.
-    while (!exclusive_running) {
-      if (next < count_of_tests) {
-        if (running.size() >= m_parallel) {
+private:
+  using Entry = std::pair<std::size_t, core::TestSpec>;
+
+  // The next test of the plan: the one looked ahead at, else the next one loaded now.
+  Entry take_next() {
+    if (m_upcoming) {
+      Entry entry = std::move(*m_upcoming);
+      m_upcoming.reset();
+      return entry;
+    }
+    const std::size_t id = m_next++;
+    return {id, m_load(id)};
+  }
+  bool more_in_plan() const { return m_upcoming || m_next < m_count; }
+
+  // Fills the free slots: session tests in plan order, then exclusive ones alone.
+  void fill_slots() {
+    while (!m_exclusive_running) {
+      if (more_in_plan()) {
+        if (m_running.size() >= m_s.m_parallel) {
           break;
         }
-        const std::size_t id = next++;
-        core::TestSpec spec = load(id);
+        auto [id, spec] = take_next();
         if (spec.load_error) {
           // Reported in its turn, taking a slot like any test, so that output stays in order.
           core::TestResult result;
           result.outcome = core::Outcome::error;
           result.reason = *spec.load_error;
           result.started = std::chrono::system_clock::now();
-          m_reporter.test_started(spec);
+          m_s.m_reporter.test_started(spec);
           finish(spec, std::move(result));
         } else if (spec.exclusive()) {
-          exclusive_queue.emplace_back(id, std::move(spec));
+          m_exclusive_queue.emplace_back(id, std::move(spec));
         } else {
           start(id, std::move(spec));
         }
-      } else if (!exclusive_queue.empty() && running.empty()) {
-        auto [id, spec] = std::move(exclusive_queue.front());
-        exclusive_queue.pop_front();
+      } else if (!m_exclusive_queue.empty() && m_running.empty()) {
+        auto [id, spec] = std::move(m_exclusive_queue.front());
+        m_exclusive_queue.pop_front();
         start(id, std::move(spec));
       } else {
         break;
       }
     }
-    if (running.empty()) {
-      break; // nothing running and nothing left to start
-    }
-
-    auto event = m_runner.wait();
-    if (auto* interrupted = std::get_if<runner::Interrupted>(&event)) {
-      summary.interrupted_by = interrupted->signo;
-      for (auto& done : m_runner.abort(interrupted->signo)) {
-        finish(running.at(done.id), std::move(done.result));
-        running.erase(done.id);
-      }
-      // Every test of the plan is reported once: those that never started, too. The exclusive
-      // ones waiting were taken from the plan earlier, so they come first in plan order.
-      for (const auto& [id, spec] : exclusive_queue) {
-        m_reporter.test_not_run(spec, interrupted->signo);
-      }
-      report_not_run(m_reporter, next, count_of_tests, load, interrupted->signo);
-      break;
-    }
-    if (auto* progress = std::get_if<runner::Progress>(&event)) {
-      m_reporter.test_progress(running.at(progress->id), progress->points, progress->planned);
-      continue;
-    }
-    auto& done = std::get<runner::Finished>(event);
-    auto node = running.extract(done.id);
-    if (node.mapped().exclusive()) {
-      exclusive_running = false;
-    }
-    finish(node.mapped(), std::move(done.result));
   }
 
-  m_reporter.run_finished(summary);
-  return summary;
+  // With every slot busy, the session test that comes next is loaded now and the runner told,
+  // so that it can prepare it while the others run.
+  void look_ahead() {
+    if (m_upcoming || m_next >= m_count || m_exclusive_running ||
+        m_running.size() < m_s.m_parallel) {
+      return;
+    }
+    const std::size_t id = m_next++;
+    m_upcoming.emplace(id, m_load(id));
+    const core::TestSpec& spec = m_upcoming->second;
+    if (!spec.load_error && !spec.exclusive()) {
+      m_s.m_runner.prepare(id, spec);
+    }
+  }
+
+  void start(std::size_t id, core::TestSpec spec) {
+    m_exclusive_running = spec.exclusive();
+    const auto& placed = m_running.emplace(id, std::move(spec)).first->second;
+    m_s.m_reporter.test_started(placed);
+    m_s.m_runner.start(id, placed);
+  }
+
+  void finish(const core::TestSpec& spec, core::TestResult result) {
+    if (m_s.m_compare) {
+      result.baseline = m_s.m_compare(spec, result.outcome);
+    }
+    count(m_summary, result);
+    m_s.m_reporter.test_finished(spec, result);
+  }
+
+  // SIGINT/SIGTERM: the running tests are ended, and every test of the plan is reported once,
+  // those that never started too, in plan order (the exclusive ones waiting and the one looked
+  // ahead at were taken from the plan first).
+  void stop(int signo) {
+    m_summary.interrupted_by = signo;
+    for (auto& done : m_s.m_runner.abort(signo)) {
+      finish(m_running.at(done.id), std::move(done.result));
+      m_running.erase(done.id);
+    }
+    for (const auto& [id, spec] : m_exclusive_queue) {
+      m_s.m_reporter.test_not_run(spec, signo);
+    }
+    if (m_upcoming) {
+      m_s.m_reporter.test_not_run(m_upcoming->second, signo);
+    }
+    report_not_run(m_s.m_reporter, m_next, m_count, m_load, signo);
+  }
+
+  Scheduler& m_s;
+  std::size_t m_count;
+  const SpecLoader& m_load;
+  core::RunSummary m_summary;
+  // Specs of the running tests (the runner keeps pointers to them: map nodes do not move), of
+  // the exclusive tests put off until the session tests have all started, and of the test
+  // looked ahead at.
+  std::map<std::size_t, core::TestSpec> m_running;
+  std::deque<Entry> m_exclusive_queue;
+  std::optional<Entry> m_upcoming;
+  std::size_t m_next = 0;
+  bool m_exclusive_running = false;
+};
+
+core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {
+  return Pass{*this, count_of_tests, load}.run();
 }
 
 } // namespace ginsttest::scheduler

@@ -36,6 +36,7 @@ public:
   void compare_with(Comparer compare) { m_compare = std::move(compare); }
 
 private:
+  class Pass; // one run of a plan
   core::RunSummary new_summary(std::size_t count) const;
 
   runner::Runner& m_runner;

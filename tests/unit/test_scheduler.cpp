@@ -19,9 +19,14 @@ public:
   std::map<std::string, core::Outcome> outcomes; // by name; default PASS
   std::optional<std::size_t> interrupt_after;    // deliver SIGINT after this many finishes
   std::vector<std::string> started;
+  std::vector<std::string> prepared;                // the look-ahead hints, in order
   std::vector<std::vector<std::string>> concurrent; // the running set at each start
   std::size_t max_running = 0;
   bool aborted = false;
+
+  void prepare(std::size_t /*id*/, const core::TestSpec& spec) override {
+    prepared.push_back(spec.name);
+  }
 
   void start(std::size_t id, const core::TestSpec& spec) override {
     m_running.push_back({id, &spec});
@@ -291,4 +296,32 @@ TEST_CASE("a run cancelled before it started reports every test as not run, in p
   CHECK(summary.interrupted_by == SIGTERM);
   CHECK(summary.total == 3);
   CHECK(summary.passed + summary.failed + summary.skipped == 0);
+}
+
+TEST_CASE("while every slot is busy, the runner is told which session test comes next") {
+  std::vector<core::TestSpec> plan{spec("a"), spec("b"), spec("x", true), spec("c"), spec("d")};
+  plan[4].load_error = "/x/d.test: no Exec key";
+  FakeRunner fake;
+  RecordingReporter reporter;
+  run(fake, reporter, 1, plan);
+  // x is exclusive and d cannot be loaded: neither is prepared; c follows x in the plan and
+  // runs before it, but is only looked ahead at once x has been taken.
+  CHECK(fake.prepared == std::vector<std::string>{"b"});
+  CHECK(fake.started == std::vector<std::string>{"a", "b", "c", "x"});
+
+  FakeRunner two;
+  std::vector<core::TestSpec> session{spec("a"), spec("b"), spec("c"), spec("d"), spec("e")};
+  run(two, reporter, 2, session);
+  CHECK(two.prepared == std::vector<std::string>{"c", "d", "e"});
+}
+
+TEST_CASE("a test looked ahead at is reported as not run when the run is interrupted") {
+  std::vector<core::TestSpec> plan{spec("a"), spec("b"), spec("c")};
+  FakeRunner fake;
+  fake.interrupt_after = 0;
+  RecordingReporter reporter;
+  run(fake, reporter, 1, plan);
+  CHECK(fake.prepared == std::vector<std::string>{"b"});
+  CHECK(reporter.events == std::vector<std::string>{"start a", "INTERRUPTED a", "not run b SIGINT",
+                                                    "not run c SIGINT", "done"});
 }
