@@ -27,7 +27,8 @@
 //      when it ended), user_ms, system_ms and maxrss_kb of all its processes, and done, in one
 //      write unless leftovers had to be waited for;
 //   4. end of file: the monitor has exited. After `done` the runner need not wait for it: every
-//      process of the test is gone, and the monitor exits without writing anything more.
+//      process of the test is gone, and the monitor exits without writing anything more (its
+//      exit may take a while: it tears down the test's mount namespace).
 // A reader must take end of file at any point as the end (a monitor killed outright stops
 // early); the runner then judges with what it has.
 //

@@ -84,8 +84,10 @@ public:
 
 private:
   TestDir() = default;
-  // Takes out what was made for the shared entries, once the test's mount namespace is gone:
-  // what is kept or removed afterwards is the test's own.
+  // Takes out what was made for the shared entries, once the test has ended: what is kept or
+  // removed afterwards is the test's own. In the runner's namespace they are plain entries;
+  // unlinking one detaches what the test's namespace, while its monitor exits, still has
+  // mounted on it.
   void remove_mount_points();
 
   util::TempDir m_top;                 // the private /tmp, or the working directory
