@@ -132,25 +132,62 @@ hf() {
     hyperfine --shell=none --style=basic --warmup "$WARMUP" "$@"
 }
 
+# interleaved OUT ROUNDS CMD...: runs the commands one after the other, ROUNDS times over (after
+# WARMUP rounds not counted), and writes for each, one line each in OUT, the median wall time
+# in seconds and the median absolute deviation. Taking turns, the commands share whatever the
+# machine does meanwhile (other load, a file system's state), which a set of hyperfine runs of
+# one command after the other does not: their ratios are the figures to trust on a busy machine.
+interleaved() {
+    local out=$1 rounds=$2 i c start end
+    shift 2
+    local n=$#
+    local -a times
+    for (( i = -WARMUP; i < rounds; i++ )); do
+        for (( c = 1; c <= n; c++ )); do
+            start=$(date +%s%N)
+            ${!c} >/dev/null 2>&1
+            end=$(date +%s%N)
+            if (( i >= 0 )); then
+                times[c]+="$(( end - start )) "
+            fi
+        done
+    done
+    : >"$out"
+    local m mad
+    for (( c = 1; c <= n; c++ )); do
+        # shellcheck disable=SC2086
+        m=$(printf '%s\n' ${times[c]} | middle)
+        # shellcheck disable=SC2086
+        mad=$(printf '%s\n' ${times[c]} | awk -v m="$m" '{ d = $1 - m; printf "%.0f\n", d < 0 ? -d : d }' | middle)
+        awk -v m="$m" -v d="$mad" 'BEGIN { printf "%.6f %.6f\n", m / 1e9, d / 1e9 }' >>"$out"
+    done
+}
+# middle: the median of the numbers on stdin, one a line.
+middle() {
+    sort -n | awk '{ v[NR] = $1 }
+        END { printf "%.0f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# median FILE LINE / spread FILE LINE: from interleaved's output (lines count from 1).
+median() { sed -n "${2}p" "$1" | cut -d' ' -f1; }
+spread() { sed -n "${2}p" "$1" | cut -d' ' -f2; }
+
 # --- 1. Wall time per test at -p 1: ours, gdtr, floor ----------------------
-j1=$work/p1.json
-log "wall time, $N_RUN tests, -p 1"
-cmds=(
-    -n "ginsttest-runner -p 1" "$ours -d $work/run -p 1 ${ours_args[*]}"
-    -n "spawn-loop $N_RUN"     "$floor $N_RUN"
-)
+# Taking turns (see interleaved): median and median absolute deviation.
+j1=$work/p1.txt
+log "wall time, $N_RUN tests, -p 1 (ours, the floor and gdtr taking turns)"
+cmds=("$ours -d $work/run -p 1 ${ours_args[*]}" "$floor $N_RUN")
 if [[ -n $gdtr ]]; then
-    cmds+=(-n "gdtr -p 1" "$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
+    cmds+=("$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
     # gdtr is slow: GDTR_RUNS can lower the run count of this set.
     p1_runs=$GDTR_RUNS
 else
     p1_runs=$RUNS
 fi
-hf --runs "$p1_runs" --export-json "$j1" "${cmds[@]}"
-t_ours1=$(mean "$j1" 0); s_ours1=$(stddev "$j1" 0)
-t_floor1=$(mean "$j1" 1); s_floor1=$(stddev "$j1" 1)
+interleaved "$j1" "$p1_runs" "${cmds[@]}"
+t_ours1=$(median "$j1" 1); s_ours1=$(spread "$j1" 1)
+t_floor1=$(median "$j1" 2); s_floor1=$(spread "$j1" 2)
 if [[ -n $gdtr ]]; then
-    t_gdtr1=$(mean "$j1" 2); s_gdtr1=$(stddev "$j1" 2)
+    t_gdtr1=$(median "$j1" 3); s_gdtr1=$(spread "$j1" 3)
 fi
 
 # --- 2. Parallel throughput: ours -p 2 vs -p 1 (floor -p 2 for reference) ---
@@ -208,26 +245,25 @@ verdict() {
 # --- 5. The session: its cost per test and at startup -----------------------
 # As root: tests as nobody, each with a private /tmp, under an Xvfb and a dbus-daemon of the
 # run's (started once). Otherwise only the servers differ.
-j5=$work/session.json
-log "the session's cost, $N_RUN tests and 1 test"
-cmds=(
-    -n "bare, $N_RUN tests"    "$ours -d $work/run -p 1 ${ours_args[*]}"
-    -n "session, $N_RUN tests" "$ours -d $work/run -p 1 ${session_args[*]}"
-    -n "bare, 1 test"          "$ours -d $work/one -p 1 ${ours_args[*]}"
-    -n "session, 1 test"       "$ours -d $work/one -p 1 ${session_args[*]}"
-)
+j5=$work/session.txt
+log "the session's cost, $N_RUN tests (bare, with the session and gdtr taking turns) and 1 test"
+cmds=("$ours -d $work/run -p 1 ${ours_args[*]}" "$ours -d $work/run -p 1 ${session_args[*]}")
 session_runs=$RUNS
 if [[ -n $gdtr ]]; then
     # gdtr isolates nothing: the session's goal compares the two in one set.
-    cmds+=(-n "gdtr, $N_RUN tests" "$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
+    cmds+=("$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
     session_runs=$GDTR_RUNS
 fi
-hf --runs "$session_runs" --export-json "$j5" "${cmds[@]}"
-t_bare=$(mean "$j5" 0); t_session=$(mean "$j5" 1)
-t_bare1=$(mean "$j5" 2); t_session1=$(mean "$j5" 3)
+interleaved "$j5" "$session_runs" "${cmds[@]}"
+t_bare=$(median "$j5" 1); t_session=$(median "$j5" 2)
 if [[ -n $gdtr ]]; then
-    t_gdtr5=$(mean "$j5" 4)
+    t_gdtr5=$(median "$j5" 3)
 fi
+j5b=$work/session1.json
+hf --runs "$RUNS" --export-json "$j5b" \
+    -n "bare, 1 test"          "$ours -d $work/one -p 1 ${ours_args[*]}" \
+    -n "session, 1 test"       "$ours -d $work/one -p 1 ${session_args[*]}"
+t_bare1=$(mean "$j5b" 0); t_session1=$(mean "$j5b" 1)
 
 # --- 6. The reports: every file report at once, and tmt's results with a log per test -------
 j6=$work/reports.json
@@ -250,8 +286,8 @@ echo "  ours:  $ours"
 echo "  gdtr:  ${gdtr:-not installed}"
 echo "  floor: $floor"
 echo
-echo "Wall time per test at -p 1 (one hyperfine set; mean of runs, ms per test):"
-row "" "ms/test" "+- ms/test"
+echo "Wall time per test at -p 1 (taking turns; median of runs, ms per test):"
+row "" "ms/test" "MAD ms/test"
 row "ginsttest-runner -p 1" "$(ms_per_test "$t_ours1" "$N_RUN")" "$(ms_per_test "$s_ours1" "$N_RUN")"
 if [[ -n $gdtr ]]; then
     row "gdtr -p 1" "$(ms_per_test "$t_gdtr1" "$N_RUN")" "$(ms_per_test "$s_gdtr1" "$N_RUN")"
@@ -276,7 +312,7 @@ else
 fi
 echo
 echo "The session (as $(id -un); ms):"
-row "" "ms/test" "1 test, ms"
+row "median, taking turns:" "ms/test" "1 test, ms"
 row "bare (--display=none --bus=none)" "$(ms_per_test "$t_bare" "$N_RUN")" "$(calc "$t_bare1 * 1000")"
 row "with the session (default)" "$(ms_per_test "$t_session" "$N_RUN")" "$(calc "$t_session1 * 1000")"
 if [[ -n $gdtr ]]; then

@@ -133,14 +133,15 @@ util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const st
   return TestDir::create(dir_options);
 }
 
-void Jobs::settle(Job& job, core::TestResult& result) const {
+void Jobs::settle(Job& job, core::TestResult& result,
+                  std::vector<util::Fd>& last_references) const {
   // Interrupted tests did not fail on their own: their directories go like passing ones'.
   const bool keep = m_options.report_directory && core::is_failure(result.outcome) &&
                     result.outcome != core::Outcome::interrupted && job.dir;
   if (keep) {
     keep_for_report(job, result);
   } else if (job.dir) {
-    for (auto& note : job.dir->remove()) {
+    for (auto& note : job.dir->remove(&last_references)) {
       result.notes.push_back(std::move(note));
     }
   }

@@ -47,8 +47,9 @@ public:
   util::Expected<Job> prepare(std::size_t id, const core::TestSpec& spec) const;
 
   // Keeps a failed test's directories for the report, or removes them; adds what could not
-  // be done to the result's notes.
-  void settle(Job& job, core::TestResult& result) const;
+  // be done to the result's notes. The descriptors of removed directories go to
+  // `last_references`, to be closed when it costs the run nothing (see util::TempDir::remove).
+  void settle(Job& job, core::TestResult& result, std::vector<util::Fd>& last_references) const;
 
 private:
   Jobs(ProcessRunnerOptions options, PrivateTmpParent private_tmp_parent)

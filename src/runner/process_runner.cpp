@@ -86,6 +86,8 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
     return;
   }
   m_active.emplace(id, std::move(test));
+  // The test is on its way: a good moment for what may wait for the disk.
+  m_last_references.clear();
 }
 
 util::Status ProcessRunner::launch(Active& test) {
@@ -139,7 +141,7 @@ core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   result.output_tail = capture.tail(1000);
   capture.close_files();
   result.log_file = m_jobs.log_file(*test.job.spec);
-  m_jobs.settle(test.job, result);
+  m_jobs.settle(test.job, result, m_last_references);
   return result;
 }
 
@@ -176,6 +178,7 @@ std::vector<Finished> ProcessRunner::abort(int signo) {
 }
 
 int ProcessRunner::poll_once() {
+  m_last_references.clear(); // before waiting, if no test was started since
   Woken woken = m_watcher.poll_once(next_progress());
   for (const Ended& ended : woken.ended) {
     const auto it = m_active.find(ended.id);

@@ -61,6 +61,8 @@ private:
   std::map<std::size_t, std::unique_ptr<Active>> m_active; // by id
   Watcher m_watcher;
   std::deque<Finished> m_done;
+  // Removed directories, closed once the next test is on its way (see util::TempDir::remove).
+  std::vector<util::Fd> m_last_references;
   std::deque<Progress> m_progress;
 };
 

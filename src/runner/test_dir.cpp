@@ -185,12 +185,16 @@ void TestDir::remove_mount_points() {
   m_bound.clear();
 }
 
-std::vector<std::string> TestDir::remove() {
+std::vector<std::string> TestDir::remove(std::vector<util::Fd>* last_references) {
   remove_mount_points();
   std::vector<std::string> notes;
   auto remove = [&](util::TempDir& dir) {
-    if (auto removed = dir.remove(); !removed) {
+    util::Fd last;
+    if (auto removed = dir.remove(last_references ? &last : nullptr); !removed) {
       notes.push_back(fmt::format("temporary directory left behind: {}", removed.error().what));
+    }
+    if (last) {
+      last_references->push_back(std::move(last));
     }
   };
   const auto made_as = m_top.path();

@@ -72,8 +72,9 @@ public:
   const std::vector<std::string>& bound_entries() const { return m_bound; }
 
   // Removes everything, wherever the test moved its working directory. Returns notes on what
-  // was left behind and why.
-  std::vector<std::string> remove();
+  // was left behind and why. The descriptors of the removed directories go to
+  // `last_references`, when given, to be closed later (see util::TempDir::remove).
+  std::vector<std::string> remove(std::vector<util::Fd>* last_references = nullptr);
 
   // Keeps a failed test's directories: its working directory, from wherever the test moved it,
   // becomes `target` (which must not exist), and what else it left in its private /tmp goes to

@@ -196,13 +196,14 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   return std::optional<Location>{std::move(moved)};
 }
 
-Status TempDir::remove() {
+Status TempDir::remove(Fd* last_reference) {
   if (!m_fd) {
     return Ok{};
   }
   auto where = locate();
   m_path.clear();
-  const Fd fd = std::move(m_fd);
+  Fd owned = std::move(m_fd);
+  Fd& fd = last_reference ? (*last_reference = std::move(owned)) : owned;
   if (!where) {
     return io_error(fmt::format("not removed: {}", where.error().what));
   }

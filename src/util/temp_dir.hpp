@@ -58,8 +58,11 @@ public:
 
   // Removes the directory and everything in it, at the path where it is now. A directory the
   // test removed itself is fine; one that can no longer be found is an error naming it.
-  // Afterwards the object holds nothing.
-  Status remove();
+  // Afterwards the object holds nothing. With `last_reference`, the directory's descriptor is
+  // moved there rather than closed: closing the last reference to a removed directory frees
+  // its blocks, which on some file systems waits for the disk (a discard), and the caller may
+  // have a better moment for that.
+  Status remove(Fd* last_reference = nullptr);
 
   // Moves the directory, from wherever it is now, to `target` (which must not exist, on the
   // same file system). Afterwards the object holds nothing; on failure it still holds it.
