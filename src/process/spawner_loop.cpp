@@ -4,6 +4,7 @@
 #include "process/protocol.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -153,6 +154,28 @@ constexpr char runner_done = 'E';
   run_monitor(setup, base);
 }
 
+// Forks a standby monitor; returns the read end of the pipe on which it tells that it has
+// started its test (end of file) or that the runner is done, or -1 with `fork_errno` set.
+int fork_standby(int sock, pid_t self, int& fork_errno) noexcept {
+  int told[2];
+  if (::pipe2(told, O_CLOEXEC) != 0) {
+    fork_errno = errno;
+    return -1;
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(told[0]);
+    run_standby(sock, told[1], self);
+  }
+  fork_errno = errno;
+  ::close(told[1]);
+  if (pid < 0) {
+    ::close(told[0]);
+    return -1;
+  }
+  return told[0];
+}
+
 } // namespace
 
 void run_spawner(int sock, pid_t runner) noexcept {
@@ -173,25 +196,27 @@ void run_spawner(int sock, pid_t runner) noexcept {
   close_fds_except(3, sock);
   const pid_t self = ::getpid();
 
-  // One standby monitor at a time waits for the next request; a new one is forked as soon as
-  // it has started its test. Finished monitors are reaped on the way.
-  while (true) {
+  // Two standby monitors wait for requests (so that two tests may start at once); each is
+  // replaced as soon as it has started its test. Finished monitors are reaped on the way.
+  constexpr int standbys = 2;
+  pollfd told[standbys];
+  for (auto& slot : told) {
+    slot = pollfd{-1, POLLIN, 0};
+  }
+  bool runner_gone = false;
+  while (!runner_gone) {
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
-    int told[2];
-    if (::pipe2(told, O_CLOEXEC) != 0) {
-      break;
+    int waiting = 0;
+    int fork_errno = 0;
+    for (auto& slot : told) {
+      if (slot.fd < 0) {
+        slot.fd = fork_standby(sock, self, fork_errno);
+      }
+      waiting += slot.fd >= 0 ? 1 : 0;
     }
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      ::close(told[0]);
-      run_standby(sock, told[1], self);
-    }
-    const int fork_errno = errno;
-    ::close(told[1]);
-    if (pid < 0) {
+    if (waiting == 0) {
       // No standby: this request fails, and the next one gets another try.
-      ::close(told[0]);
       Received in = receive(sock);
       if (in.size <= 0) {
         break;
@@ -202,16 +227,21 @@ void run_spawner(int sock, pid_t runner) noexcept {
       close_all(in.fds);
       continue;
     }
-    char word = 0;
-    ssize_t n;
-    do {
-      n = ::read(told[0], &word, 1);
-    } while (n < 0 && errno == EINTR);
-    ::close(told[0]);
-    if (n == 1 && word == runner_done) {
-      break; // the runner is done
+    if (::poll(told, standbys, -1) < 0) {
+      continue; // EINTR
     }
-    // End of file: it started its test, or died trying; the next standby takes over.
+    for (auto& slot : told) {
+      if (slot.fd < 0 || slot.revents == 0) {
+        continue;
+      }
+      char word = 0;
+      if (::read(slot.fd, &word, 1) == 1 && word == runner_done) {
+        runner_gone = true;
+      }
+      // Otherwise end of file: it started its test, or died trying; another takes its place.
+      ::close(slot.fd);
+      slot.fd = -1;
+    }
   }
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
   }
