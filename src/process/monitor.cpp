@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -464,6 +465,31 @@ constexpr std::int64_t started_delay_ns = 20 * 1000 * 1000;
 // then SIGKILL after the grace period), and does the same when asked to (SIGTERM). Sends
 // `started` and, when leftovers must be waited for, the exit status as they are due; the rest
 // is left in `batch`. Returns how many processes were left running.
+// Reaps every child that has ended; the main process's wait status goes to `batch`. True when
+// no child is left.
+bool reap(pid_t main_pid, bool& main_done, ReportBatch& batch) noexcept {
+  while (true) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      return pid < 0 && errno == ECHILD;
+    }
+    if (pid == main_pid) {
+      main_done = true;
+      batch.add(ReportKind::exited, status);
+    }
+  }
+}
+
+// Waits for one of `waited`, `ns` at most (forever when negative); the signal, or -1.
+int wait_for_signal(const sigset_t& waited, std::int64_t ns) noexcept {
+  if (ns < 0) {
+    return ::sigtimedwait(&waited, nullptr, nullptr);
+  }
+  const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+  return ::sigtimedwait(&waited, nullptr, &timeout);
+}
+
 int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexcept {
   const sigset_t waited = waited_signals();
   enum class Phase { running, terminating, killing } phase = Phase::running;
@@ -473,59 +499,34 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
   bool main_done = false;
   int leftovers = 0;
   std::int64_t deadline = 0;
-  auto terminate = [&] {
-    phase = Phase::terminating;
-    deadline = now_ns() + s.grace_ns;
-  };
   while (true) {
-    bool none_left = false;
-    while (true) {
-      int status = 0;
-      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-      if (pid > 0) {
-        if (pid == main_pid) {
-          main_done = true;
-          batch.add(ReportKind::exited, status);
-        }
-        continue;
-      }
-      none_left = pid < 0 && errno == ECHILD;
-      break;
-    }
-    if (none_left && main_done) {
+    if (reap(main_pid, main_done, batch) && main_done) {
       return leftovers;
     }
-    if (!started_sent && (main_done || now_ns() >= started_due)) {
-      // The pid is due, or leftovers are to be waited for: what there is goes now (the exit
-      // status first, in case a leftover process kills the monitor during the grace period).
+    // What there is goes now when the pid is due, or when leftovers are to be waited for (the
+    // exit status first, in case a leftover process kills the monitor during the grace period).
+    if ((!started_sent && now_ns() >= started_due) || (main_done && phase == Phase::running)) {
       batch.flush(s.report_fd);
       started_sent = true;
-    } else if (main_done && phase == Phase::running) {
-      batch.flush(s.report_fd);
     }
     if (main_done && phase == Phase::running) {
       // The test is over: whatever it left running goes too.
       leftovers = signal_descendants(SIGTERM);
-      terminate();
+      phase = Phase::terminating;
+      deadline = now_ns() + s.grace_ns;
     }
-
-    std::int64_t left = 0;
-    bool forever = false;
+    std::int64_t wait_ns = -1;
     if (phase == Phase::killing) {
-      left = 20000000;
+      wait_ns = 20000000;
     } else if (phase == Phase::terminating) {
-      left = deadline - now_ns();
+      wait_ns = std::max<std::int64_t>(0, deadline - now_ns());
     } else if (!started_sent) {
-      left = started_due - now_ns();
-    } else {
-      forever = true;
+      wait_ns = std::max<std::int64_t>(0, started_due - now_ns());
     }
-    left = left < 0 ? 0 : left;
-    timespec timeout{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
-    const int sig = ::sigtimedwait(&waited, nullptr, forever ? nullptr : &timeout);
-    if (sig == SIGTERM && phase == Phase::running) {
+    if (wait_for_signal(waited, wait_ns) == SIGTERM && phase == Phase::running) {
       signal_descendants(SIGTERM);
-      terminate();
+      phase = Phase::terminating;
+      deadline = now_ns() + s.grace_ns;
     }
     if (phase == Phase::terminating && now_ns() >= deadline) {
       phase = Phase::killing;
@@ -564,7 +565,11 @@ MonitorBase prepare_monitor(pid_t parent) noexcept {
   return base;
 }
 
-void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
+namespace {
+
+// Makes 0-2 (and 3) the test's, and closes everything else but the report pipe and the
+// spawner's: nothing of the runner leaks into the test. Reports a failure and exits.
+void set_up_descriptors(MonitorSetup& s, const MonitorBase& base) noexcept {
   // 0-2 are the test's stdin, stdout and stderr, and 3 its readiness descriptor if it has one.
   const int first_free = s.ready_fd >= 0 ? 4 : 3;
   s.report_fd = lift_fd(s.report_fd, first_free);
@@ -582,10 +587,35 @@ void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
     send(s.report_fd, ReportKind::setup_failed, SetupStep::fds, errno);
     ::_exit(1);
   }
-  // Only 0-2 (and 3), and the close-on-exec report pipe: nothing of the runner leaks into the
-  // test.
   s.spawned_fd = lift_fd(s.spawned_fd, first_free);
   close_fds_except(first_free, s.report_fd, s.spawned_fd);
+}
+
+// The last reports, in one write: leftovers, the CPU time and memory of every process of the
+// test (all reaped by us by now: their usage is our children's), and `done`.
+void report_end(const MonitorSetup& s, ReportBatch& batch, int leftovers) noexcept {
+  batch.add(ReportKind::leftovers, leftovers);
+  rusage usage{};
+  if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) {
+    auto ms = [](const timeval& tv) {
+      return static_cast<int>(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    };
+    batch.add(ReportKind::user_ms, ms(usage.ru_utime));
+    batch.add(ReportKind::system_ms, ms(usage.ru_stime));
+    batch.add(ReportKind::maxrss_kb, static_cast<int>(usage.ru_maxrss));
+  }
+  // The runner need not wait for our exit: with a private /tmp, that tears our mount namespace
+  // down, which takes the kernel a while (an RCU grace period). In the runner's namespace the
+  // mount points are plain directories, and removing them detaches what is mounted on them
+  // here.
+  batch.add(ReportKind::done, 0);
+  batch.flush(s.report_fd);
+}
+
+} // namespace
+
+void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
+  set_up_descriptors(s, base);
   if (s.private_tmp[0] != '\0') {
     if (const int err = make_private_tmp(s.private_tmp, s.shared_tmp); err != 0) {
       send(s.report_fd, ReportKind::setup_failed, SetupStep::private_tmp, err);
@@ -612,24 +642,7 @@ void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
     ::_exit(exec_failed ? 0 : 1);
   }
   ReportBatch batch;
-  const int leftovers = watch_test(s, started.pid, batch);
-  batch.add(ReportKind::leftovers, leftovers);
-  // Every process of the test has been reaped by now, by us: their usage is our children's.
-  rusage usage{};
-  if (::getrusage(RUSAGE_CHILDREN, &usage) == 0) {
-    auto ms = [](const timeval& tv) {
-      return static_cast<int>(tv.tv_sec * 1000 + tv.tv_usec / 1000);
-    };
-    batch.add(ReportKind::user_ms, ms(usage.ru_utime));
-    batch.add(ReportKind::system_ms, ms(usage.ru_stime));
-    batch.add(ReportKind::maxrss_kb, static_cast<int>(usage.ru_maxrss));
-  }
-  // The runner need not wait for our exit: with a private /tmp, that tears our mount namespace
-  // down, which takes the kernel a while (an RCU grace period). In the runner's namespace the
-  // mount points are plain directories, and removing them detaches what is mounted on them
-  // here.
-  batch.add(ReportKind::done, 0);
-  batch.flush(s.report_fd);
+  report_end(s, batch, watch_test(s, started.pid, batch));
   ::_exit(0);
 }
 

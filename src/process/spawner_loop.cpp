@@ -176,9 +176,8 @@ int fork_standby(int sock, pid_t self, int& fork_errno) noexcept {
   return told[0];
 }
 
-} // namespace
-
-void run_spawner(int sock, pid_t runner) noexcept {
+// Signals as monitors need them, death with the runner, and no descriptor but the socket.
+void become_spawner(int sock, pid_t runner) noexcept {
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -194,6 +193,12 @@ void run_spawner(int sock, pid_t runner) noexcept {
     ::_exit(1);
   }
   close_fds_except(3, sock);
+}
+
+} // namespace
+
+void run_spawner(int sock, pid_t runner) noexcept {
+  become_spawner(sock, runner);
   const pid_t self = ::getpid();
 
   // Two standby monitors wait for requests (so that two tests may start at once); each is
