@@ -157,6 +157,109 @@ parse_journal_stream(std::string_view text) {
   return std::pair{*dev, *ino};
 }
 
+// The message that comes before a test's verdict: why it timed out or could not be run.
+std::optional<Fields> detail_message(const std::string& run_id, const core::TestSpec& spec,
+                                     const core::TestResult& result, const std::string& reason) {
+  std::optional<Fields> fields;
+  if (result.outcome == core::Outcome::timeout) {
+    fields.emplace(message_id::test_timed_out, LOG_WARNING,
+                   fmt::format("Test {} {}", spec.name, reason));
+  } else if (result.outcome == core::Outcome::error) {
+    fields.emplace(message_id::test_error, LOG_ERR,
+                   fmt::format("Test {} could not be run: {}", spec.name, reason));
+  } else {
+    return fields;
+  }
+  fields->add("GINSTTEST_RUN_ID", run_id).add_test(spec).add("GINSTTEST_REASON", reason);
+  return fields;
+}
+
+struct SubtestCounts {
+  std::size_t passed = 0, failed = 0, skipped = 0, todo = 0, todo_passed = 0;
+};
+
+// Counts a TAP test's points; a message for each failed one (the first max_subtest_messages)
+// goes to `failed_points`.
+SubtestCounts count_subtests(const std::string& run_id, const core::TestSpec& spec,
+                             const core::TestResult& result, std::vector<Fields>& failed_points) {
+  SubtestCounts counts;
+  for (std::size_t i = 0; i < result.subtests.size(); i++) {
+    const auto& subtest = result.subtests[i];
+    switch (subtest.outcome) {
+    case core::SubtestOutcome::pass:
+      counts.passed++;
+      break;
+    case core::SubtestOutcome::skip:
+      counts.skipped++;
+      break;
+    case core::SubtestOutcome::todo:
+      counts.todo++;
+      break;
+    case core::SubtestOutcome::todo_passed:
+      counts.todo_passed++;
+      break;
+    case core::SubtestOutcome::fail:
+      if (++counts.failed > max_subtest_messages) {
+        break;
+      }
+      // A point without a description is known by its place.
+      const std::string name =
+          capped(subtest.name.empty() ? fmt::format("point {}", i + 1) : subtest.name, max_value);
+      Fields& fields =
+          failed_points.emplace_back(message_id::subtest_failed, LOG_WARNING,
+                                     fmt::format("Subtest of {} failed: {}", spec.name, name));
+      fields.add("GINSTTEST_RUN_ID", run_id).add_test(spec).add("GINSTTEST_SUBTEST", name);
+      break;
+    }
+  }
+  return counts;
+}
+
+// The test's verdict, with everything a host may want to read by field.
+Fields result_message(const std::string& run_id, const core::TestSpec& spec,
+                      const core::TestResult& result, const std::string& reason,
+                      const SubtestCounts& counts) {
+  Fields fields{result_id(result.outcome), result_priority(result.outcome),
+                result_line(spec, result)};
+  fields.add("GINSTTEST_RUN_ID", run_id)
+      .add_test(spec)
+      .add("GINSTTEST_OUTCOME", core::label(result.outcome))
+      .add_number("GINSTTEST_DURATION_USEC", microseconds(result.duration));
+  if (!reason.empty()) {
+    fields.add("GINSTTEST_REASON", reason);
+  }
+  if (result.exit_status) {
+    fields.add_number("GINSTTEST_EXIT_STATUS", *result.exit_status);
+  }
+  if (result.signal) {
+    fields.add("GINSTTEST_SIGNAL", core::signal_name(*result.signal));
+  }
+  if (spec.output_tap) {
+    fields.add_number("GINSTTEST_SUBTESTS_PASSED", counts.passed)
+        .add_number("GINSTTEST_SUBTESTS_FAILED", counts.failed)
+        .add_number("GINSTTEST_SUBTESTS_SKIPPED", counts.skipped)
+        .add_number("GINSTTEST_SUBTESTS_TODO", counts.todo)
+        .add_number("GINSTTEST_SUBTESTS_TODO_PASSED", counts.todo_passed);
+    if (result.subtests_not_kept > 0) {
+      // Points past the runner's cap are counted, not told apart.
+      fields.add_number("GINSTTEST_SUBTESTS_NOT_KEPT", result.subtests_not_kept);
+    }
+  }
+  if (result.log_file) {
+    fields.add("GINSTTEST_LOG", result.log_file->string());
+  }
+  if (result.kept_dir) {
+    fields.add("GINSTTEST_KEPT_DIR", result.kept_dir->string());
+  }
+  if (result.leftover_processes > 0) {
+    fields.add_number("GINSTTEST_LEFTOVER_PROCESSES", result.leftover_processes);
+  }
+  if (result.baseline) {
+    fields.add("GINSTTEST_BASELINE", core::name(result.baseline->comparison));
+  }
+  return fields;
+}
+
 } // namespace
 
 bool is_message_id(std::string_view text) {
@@ -234,89 +337,16 @@ void Journal::test_finished(const core::TestSpec& spec, const core::TestResult& 
     m_running.erase(it);
   }
   const std::string reason = capped(result.reason, max_value);
-
   // The details, before the verdict, as gdtr sends "timed out" before the test's FAIL.
-  if (result.outcome == core::Outcome::timeout) {
-    Fields fields{message_id::test_timed_out, LOG_WARNING,
-                  fmt::format("Test {} {}", spec.name, reason)};
-    fields.add("GINSTTEST_RUN_ID", m_run_id).add_test(spec).add("GINSTTEST_REASON", reason);
-    send(fields.entries());
-  } else if (result.outcome == core::Outcome::error) {
-    Fields fields{message_id::test_error, LOG_ERR,
-                  fmt::format("Test {} could not be run: {}", spec.name, reason)};
-    fields.add("GINSTTEST_RUN_ID", m_run_id).add_test(spec).add("GINSTTEST_REASON", reason);
-    send(fields.entries());
+  if (const auto details = detail_message(m_run_id, spec, result, reason)) {
+    send(details->entries());
   }
-  std::size_t passed = 0, failed = 0, skipped = 0, todo = 0, todo_passed = 0;
-  for (std::size_t i = 0; i < result.subtests.size(); i++) {
-    const auto& subtest = result.subtests[i];
-    switch (subtest.outcome) {
-    case core::SubtestOutcome::pass:
-      passed++;
-      break;
-    case core::SubtestOutcome::skip:
-      skipped++;
-      break;
-    case core::SubtestOutcome::todo:
-      todo++;
-      break;
-    case core::SubtestOutcome::todo_passed:
-      todo_passed++;
-      break;
-    case core::SubtestOutcome::fail:
-      if (++failed > max_subtest_messages) {
-        break;
-      }
-      // A point without a description is known by its place.
-      const std::string name =
-          capped(subtest.name.empty() ? fmt::format("point {}", i + 1) : subtest.name, max_value);
-      Fields fields{message_id::subtest_failed, LOG_WARNING,
-                    fmt::format("Subtest of {} failed: {}", spec.name, name)};
-      fields.add("GINSTTEST_RUN_ID", m_run_id).add_test(spec).add("GINSTTEST_SUBTEST", name);
-      send(fields.entries());
-      break;
-    }
+  std::vector<Fields> failed_points;
+  const SubtestCounts counts = count_subtests(m_run_id, spec, result, failed_points);
+  for (const auto& message : failed_points) {
+    send(message.entries());
   }
-
-  Fields fields{result_id(result.outcome), result_priority(result.outcome),
-                result_line(spec, result)};
-  fields.add("GINSTTEST_RUN_ID", m_run_id)
-      .add_test(spec)
-      .add("GINSTTEST_OUTCOME", core::label(result.outcome))
-      .add_number("GINSTTEST_DURATION_USEC", microseconds(result.duration));
-  if (!reason.empty()) {
-    fields.add("GINSTTEST_REASON", reason);
-  }
-  if (result.exit_status) {
-    fields.add_number("GINSTTEST_EXIT_STATUS", *result.exit_status);
-  }
-  if (result.signal) {
-    fields.add("GINSTTEST_SIGNAL", core::signal_name(*result.signal));
-  }
-  if (spec.output_tap) {
-    fields.add_number("GINSTTEST_SUBTESTS_PASSED", passed)
-        .add_number("GINSTTEST_SUBTESTS_FAILED", failed)
-        .add_number("GINSTTEST_SUBTESTS_SKIPPED", skipped)
-        .add_number("GINSTTEST_SUBTESTS_TODO", todo)
-        .add_number("GINSTTEST_SUBTESTS_TODO_PASSED", todo_passed);
-    if (result.subtests_not_kept > 0) {
-      // Points past the runner's cap are counted, not told apart.
-      fields.add_number("GINSTTEST_SUBTESTS_NOT_KEPT", result.subtests_not_kept);
-    }
-  }
-  if (result.log_file) {
-    fields.add("GINSTTEST_LOG", result.log_file->string());
-  }
-  if (result.kept_dir) {
-    fields.add("GINSTTEST_KEPT_DIR", result.kept_dir->string());
-  }
-  if (result.leftover_processes > 0) {
-    fields.add_number("GINSTTEST_LEFTOVER_PROCESSES", result.leftover_processes);
-  }
-  if (result.baseline) {
-    fields.add("GINSTTEST_BASELINE", core::name(result.baseline->comparison));
-  }
-  send(fields.entries());
+  send(result_message(m_run_id, spec, result, reason, counts).entries());
   maybe_send_status();
 }
 

@@ -53,6 +53,33 @@ std::string property(std::string_view name, std::string_view value) {
                      name, xml_text(value));
 }
 
+// The test's <properties>: its outcome and what explains it.
+std::string properties_of(const core::TestResult& result) {
+  std::string properties = property("outcome", core::name(result.outcome));
+  if (!result.reason.empty()) {
+    properties += property("reason", result.reason);
+  }
+  if (result.exit_status) {
+    properties += property("exit_status", std::to_string(*result.exit_status));
+  }
+  if (result.signal) {
+    properties += property("signal", core::signal_name(*result.signal));
+  }
+  if (result.log_file) {
+    properties += property("log", result.log_file->string());
+  }
+  for (const auto& note : result.notes) {
+    properties += property("note", note);
+  }
+  if (result.baseline) {
+    properties += property("baseline", core::name(result.baseline->comparison));
+    if (result.baseline->before) {
+      properties += property("baseline_outcome", core::name(*result.baseline->before));
+    }
+  }
+  return properties;
+}
+
 } // namespace
 
 std::string junit_classname(std::string_view name) {
@@ -139,28 +166,7 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
     cases += testcase(spec.name, classname, result.duration, child, output_for(failed));
   }
 
-  std::string properties = property("outcome", core::name(result.outcome));
-  if (!result.reason.empty()) {
-    properties += property("reason", result.reason);
-  }
-  if (result.exit_status) {
-    properties += property("exit_status", std::to_string(*result.exit_status));
-  }
-  if (result.signal) {
-    properties += property("signal", core::signal_name(*result.signal));
-  }
-  if (result.log_file) {
-    properties += property("log", result.log_file->string());
-  }
-  for (const auto& note : result.notes) {
-    properties += property("note", note);
-  }
-  if (result.baseline) {
-    properties += property("baseline", core::name(result.baseline->comparison));
-    if (result.baseline->before) {
-      properties += property("baseline_outcome", core::name(*result.baseline->before));
-    }
-  }
+  const std::string properties = properties_of(result);
 
   m_cases += tests;
   m_failures += failures;

@@ -90,6 +90,7 @@ util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec) co
   job.dir = std::move(*dir);
   job.facts.work_dir = job.dir->work_dir();
 
+  job.log_file = log_file(spec);
   if (m_options.report_directory) {
     // In the report directory, which only the runner writes, whichever directory the test
     // was given.

@@ -27,7 +27,8 @@ struct Job {
   std::optional<TestDir> dir;
   // Everything but the descriptors, which the watch provides.
   process::SpawnRequest request;
-  std::unique_ptr<session::Servers> servers; // its own display and bus, if it has them
+  std::unique_ptr<session::Servers> servers;     // its own display and bus, if it has them
+  std::optional<std::filesystem::path> log_file; // -L
   // The hidden copy of its output in the report directory, until kept as output.txt.
   std::optional<std::filesystem::path> report_output;
 };
@@ -40,7 +41,7 @@ public:
 
   const ProcessRunnerOptions& options() const { return m_options; }
 
-  // Where -L puts the test's output.
+  // Where -L puts the test's output (also for a test that could not be prepared).
   std::optional<std::filesystem::path> log_file(const core::TestSpec& spec) const;
 
   // `spec` must outlive the job. An error means nothing was made.

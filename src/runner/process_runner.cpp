@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 namespace ginsttest::runner {
 
@@ -61,17 +62,20 @@ void ProcessRunner::prepare(std::size_t id, const core::TestSpec& spec) {
   m_prepared.emplace(Prepared{id, m_jobs.prepare(id, spec)});
 }
 
+util::Expected<Job> ProcessRunner::job_for(std::size_t id, const core::TestSpec& spec) {
+  auto prepared = std::exchange(m_prepared, std::nullopt);
+  if (!prepared || prepared->id != id) {
+    return m_jobs.prepare(id, spec);
+  }
+  if (prepared->job) {
+    prepared->job->spec = &spec; // the scheduler's copy now
+  }
+  return std::move(prepared->job);
+}
+
 void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
   const Started started;
-  std::optional<util::Expected<Job>> made;
-  if (m_prepared && m_prepared->id == id) {
-    made.emplace(std::move(m_prepared->job));
-    if (*made) {
-      (*made)->spec = &spec; // the scheduler's copy now
-    }
-  }
-  m_prepared.reset();
-  auto job = made ? std::move(*made) : m_jobs.prepare(id, spec);
+  auto job = job_for(id, spec);
   if (!job) {
     auto result = judge(JobFacts{}, not_started(job.error().what), nullptr);
     result.started = started.wall;
@@ -92,8 +96,8 @@ void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
 
 util::Status ProcessRunner::launch(Active& test) {
   Job& job = test.job;
-  if (const auto log = m_jobs.log_file(*job.spec)) {
-    if (auto status = test.output.capture().add_file(*log); !status) {
+  if (job.log_file) {
+    if (auto status = test.output.capture().add_file(*job.log_file); !status) {
       return util::unexpected(fmt::format("cannot write the log: {}", status.error().what));
     }
   }
@@ -140,7 +144,7 @@ core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   result.output_bytes = capture.total_bytes();
   result.output_tail = capture.tail(1000);
   capture.close_files();
-  result.log_file = m_jobs.log_file(*test.job.spec);
+  result.log_file = test.job.log_file;
   m_jobs.settle(test.job, result, m_last_references);
   return result;
 }

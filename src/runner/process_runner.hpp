@@ -37,6 +37,8 @@ public:
 private:
   ProcessRunner(Jobs jobs, process::Spawner& spawner, Watcher watcher);
 
+  // Test `id`'s job: the one prepared ahead for it, else one made now.
+  util::Expected<Job> job_for(std::size_t id, const core::TestSpec& spec);
   // Starts the prepared test's process tree and hands it to the watcher.
   util::Status launch(Active& test);
   // Waits for one batch of events; returns a signal number when the runner was asked to stop,

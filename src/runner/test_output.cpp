@@ -2,7 +2,7 @@
 
 namespace ginsttest::runner {
 
-TestOutput::TestOutput(std::size_t tail_bytes, bool tap) : m_capture(tail_bytes), m_two_pipes(tap) {
+TestOutput::TestOutput(std::size_t tail_bytes, bool tap) : m_capture(tail_bytes) {
   if (tap) {
     m_tally = std::make_unique<tap::Tally>();
     m_parser = std::make_unique<tap::Parser>(*m_tally);
@@ -13,7 +13,7 @@ void TestOutput::on_output(Stream from, std::string_view data) {
   if (m_parser && from == Stream::out) {
     m_parser->feed(data);
   }
-  if (!m_two_pipes) {
+  if (!m_parser) {
     m_capture.append(data); // one pipe: already in the order written
     return;
   }

@@ -33,11 +33,10 @@ private:
   OutputCapture m_capture;
   std::unique_ptr<tap::Tally> m_tally;
   std::unique_ptr<tap::Parser> m_parser;
-  // With two pipes, the capture takes whole lines, so that a line of one stream never lands in
-  // the middle of a line of the other (which one is read first is a race); what is left of a
-  // line waits here, up to max_partial bytes, and at the end.
+  // An Output=TAP test (with a parser) writes to two pipes: then the capture takes whole lines, so
+  // that a line of one stream never lands in the middle of a line of the other (which one is read
+  // first is a race); what is left of a line waits here, up to max_partial bytes, and at the end.
   static constexpr std::size_t max_partial = 4096;
-  bool m_two_pipes = false;
   std::string m_partial[2]; // by Stream
 };
 

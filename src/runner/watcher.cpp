@@ -14,6 +14,10 @@
 
 namespace ginsttest::runner {
 
+namespace {
+enum class Amount { some, all };
+}
+
 struct Watcher::Entry {
   explicit Entry(Watched w) : watched(std::move(w)) {}
 
@@ -21,36 +25,32 @@ struct Watcher::Entry {
   bool timed_out = false;
   int interrupted_by = 0;
 
-  util::Fd& pipe(Stream stream) { return stream == Stream::out ? watched.out : watched.err; }
+  // Reads what the tree has written to `stream`, one buffer at most (`Amount::some`) or all
+  // there is now; closes the pipe at end of file.
+  void read(Stream stream, Amount amount) {
+    util::Fd& fd = stream == Stream::out ? watched.out : watched.err;
+    char buf[65536];
+    while (fd) {
+      const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+      if (n > 0) {
+        watched.sink->on_output(stream, std::string_view{buf, static_cast<std::size_t>(n)});
+        if (amount == Amount::some) {
+          return;
+        }
+        continue;
+      }
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0 && errno == EAGAIN) {
+        return;
+      }
+      fd.reset();
+    }
+  }
 };
 
 namespace {
-
-enum class Amount { some, all };
-
-// Reads what the tree has written to `stream`, one buffer at most (`Amount::some`) or all there
-// is now; closes the pipe at end of file.
-template <typename Entry> void read_output(Entry& entry, Stream stream, Amount amount) {
-  util::Fd& fd = entry.pipe(stream);
-  char buf[65536];
-  while (fd) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n > 0) {
-      entry.watched.sink->on_output(stream, std::string_view{buf, static_cast<std::size_t>(n)});
-      if (amount == Amount::some) {
-        return;
-      }
-      continue;
-    }
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0 && errno == EAGAIN) {
-      return;
-    }
-    fd.reset();
-  }
-}
 
 timespec time_left(Clock::time_point until) {
   const auto left = std::max(Clock::duration::zero(), until - Clock::now());
@@ -121,10 +121,10 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
   // to the order it was written in (two pipes cannot tell it exactly).
   for (std::size_t i = 0; ready > 0 && i < m_watched.size(); i++) {
     if (fds[2 + per_tree * i].revents != 0) {
-      read_output(*m_watched[i], Stream::out, Amount::some);
+      m_watched[i]->read(Stream::out, Amount::some);
     }
     if (fds[3 + per_tree * i].revents != 0) {
-      read_output(*m_watched[i], Stream::err, Amount::some);
+      m_watched[i]->read(Stream::err, Amount::some);
     }
   }
 
@@ -159,8 +159,8 @@ void Watcher::collect_ended(std::vector<Ended>& out) {
     }
     // Every process of the tree is gone, so this reaches end of file unless something escaped
     // it (then the output is cut here rather than waited for).
-    read_output(entry, Stream::out, Amount::all);
-    read_output(entry, Stream::err, Amount::all);
+    entry.read(Stream::out, Amount::all);
+    entry.read(Stream::err, Amount::all);
     entry.watched.sink->on_end();
     out.push_back(Ended{entry.watched.id, entry.timed_out, entry.interrupted_by,
                         entry.watched.tree.status()});
