@@ -1,7 +1,7 @@
 #!/bin/bash
 # Tests that attack their own box: deleting their directory, swapping it for a symlink before
 # failing, printing NUL and control bytes. The runner reports them plainly and follows nothing.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../integration/lib.sh"
 
 mkdir "$SCRATCH/victim"
 # A name near NAME_MAX still gets a directory (its temporary name is cut).
