@@ -1,6 +1,7 @@
 #include "runner/job.hpp"
 
 #include "process/program.hpp"
+#include "runner/kept_dir.hpp"
 #include "session/shared_tmp.hpp"
 #include "util/strings.hpp"
 #include "util/temp_dir.hpp"
@@ -167,6 +168,13 @@ void Jobs::keep_for_report(Job& job, core::TestResult& result) const {
     return;
   }
   result.kept_dir = target;
+  // Made the runner's before output.txt goes in, so that nothing of the test user's can
+  // replace it.
+  const util::Owner runner_user{::geteuid(), ::getegid()};
+  for (auto& note :
+       seal_kept_dir(dir.get(), target, m_options.credentials ? &runner_user : nullptr)) {
+    result.notes.push_back(std::move(note));
+  }
   if (job.report_output &&
       ::renameat(AT_FDCWD, job.report_output->c_str(), dir.get(), "output.txt") != 0) {
     result.notes.push_back(

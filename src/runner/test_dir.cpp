@@ -190,7 +190,7 @@ std::vector<std::string> TestDir::remove(std::vector<util::Fd>* last_references)
   std::vector<std::string> notes;
   auto remove = [&](util::TempDir& dir) {
     util::Fd last;
-    if (auto removed = dir.remove(last_references ? &last : nullptr); !removed) {
+    if (auto removed = dir.remove(last_references ? &last : nullptr, &notes); !removed) {
       notes.push_back(fmt::format("temporary directory left behind: {}", removed.error().what));
     }
     if (last) {

@@ -1,6 +1,7 @@
 #include "util/temp_dir.hpp"
 
 #include "util/fd.hpp"
+#include "util/mounts.hpp"
 #include "util/strings.hpp"
 
 #include <dirent.h>
@@ -20,8 +21,44 @@ namespace {
 
 constexpr int dir_open_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
-// Empties the directory open as `dirfd`; reports the first failure as "path: reason".
-Status remove_contents(int dirfd, const std::filesystem::path& where) {
+// What removing a tree met: the first failure ("path: reason"), and where to note the mounts a
+// test left in it, which are detached rather than entered.
+struct Removal {
+  Status first_failure = Ok{};
+  std::vector<std::string>* notes = nullptr;
+
+  void failed(Status status) {
+    if (first_failure) {
+      first_failure = std::move(status);
+    }
+  }
+  void failed(const std::filesystem::path& path) {
+    failed(io_error(fmt::format("{}: {}", path.string(), errno_text(errno))));
+  }
+};
+
+// Opens the subdirectory `name` of `dirfd` to empty it, never on another mount: one mounted
+// there is detached first (with a note), one mounted since is not entered.
+Fd open_to_empty(int dirfd, const char* name, const std::filesystem::path& path, Removal& removal) {
+  Fd child{::openat(dirfd, name, dir_open_flags)};
+  if (!child && errno == EACCES) {
+    // A directory the test made unreadable (unlinkat said it is a directory, not a symlink,
+    // and no process of the test is left to swap it).
+    ::fchmodat(dirfd, name, S_IRWXU, 0);
+    child.reset(::openat(dirfd, name, dir_open_flags));
+  }
+  if (!child) {
+    removal.failed(path);
+  } else if (!same_mount(dirfd, child.get())) {
+    removal.failed(
+        io_error(fmt::format("{}: mounted on while being removed; left alone", path.string())));
+    child.reset();
+  }
+  return child;
+}
+
+// Empties the directory open as `dirfd`, never crossing a mount point.
+void remove_contents(int dirfd, const std::filesystem::path& where, Removal& removal) {
   // A test may have left the directory without write or search permission. (Only then: a
   // needless chmod dirties the inode.)
   struct stat st {};
@@ -30,52 +67,50 @@ Status remove_contents(int dirfd, const std::filesystem::path& where) {
   }
   DirPtr dir{::fdopendir(::openat(dirfd, ".", dir_open_flags))};
   if (!dir) {
-    return io_error(fmt::format("{}: {}", where.string(), errno_text(errno)));
+    removal.failed(where);
+    return;
   }
-  Status first_failure = Ok{};
   while (const dirent* entry = ::readdir(dir.get())) {
     const std::string_view name = entry->d_name;
     if (name == "." || name == "..") {
       continue;
     }
+    const auto path = where / name;
+    // What a test mounted here is not its to lose: it is taken away, and what lies under it
+    // is the test's entry again.
+    if (is_mount_point(dirfd, entry->d_name)) {
+      if (auto detached = detach_mounts(dirfd, entry->d_name, path); !detached) {
+        removal.failed(std::move(detached));
+        continue;
+      }
+      if (removal.notes) {
+        removal.notes->push_back(unmounted_note(path));
+      }
+    }
     if (::unlinkat(dirfd, entry->d_name, 0) == 0 || errno == ENOENT) {
       continue;
     }
     if (errno != EISDIR && errno != EPERM) {
-      if (first_failure) {
-        first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
-      }
+      removal.failed(path);
       continue;
     }
-    Fd child{::openat(dirfd, entry->d_name, dir_open_flags)};
-    if (!child && errno == EACCES) {
-      // A directory the test made unreadable (unlinkat said it is a directory, not a symlink,
-      // and no process of the test is left to swap it).
-      ::fchmodat(dirfd, entry->d_name, S_IRWXU, 0);
-      child.reset(::openat(dirfd, entry->d_name, dir_open_flags));
-    }
+    Fd child = open_to_empty(dirfd, entry->d_name, path, removal);
     if (!child) {
-      if (first_failure) {
-        first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
-      }
       continue;
     }
-    auto status = remove_contents(child.get(), where / name);
-    if (!status && first_failure) {
-      first_failure = status;
-    }
-    if (::unlinkat(dirfd, entry->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT && first_failure) {
-      first_failure = io_error(fmt::format("{}: {}", (where / name).string(), errno_text(errno)));
+    remove_contents(child.get(), path, removal);
+    if (::unlinkat(dirfd, entry->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+      removal.failed(path);
     }
   }
-  return first_failure;
 }
 
 // Removes what `fd` (open on `dir`) holds, then `dir` itself.
 Status remove_open_tree(int fd, const std::filesystem::path& dir) {
-  auto status = remove_contents(fd, dir);
-  if (!status) {
-    return status;
+  Removal removal;
+  remove_contents(fd, dir, removal);
+  if (!removal.first_failure) {
+    return removal.first_failure;
   }
   if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
     return io_error(fmt::format("{}: {}", dir.string(), errno_text(errno)));
@@ -196,7 +231,7 @@ Expected<std::optional<TempDir::Location>> TempDir::locate() const {
   return std::optional<Location>{std::move(moved)};
 }
 
-Status TempDir::remove(Fd* last_reference) {
+Status TempDir::remove(Fd* last_reference, std::vector<std::string>* notes) {
   if (!m_fd) {
     return Ok{};
   }
@@ -219,8 +254,10 @@ Status TempDir::remove(Fd* last_reference) {
   if (::unlinkat(parent, now.filename().c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT) {
     return Ok{};
   }
-  if (auto status = remove_contents(fd.get(), now); !status) {
-    return status;
+  Removal removal{Ok{}, notes};
+  remove_contents(fd.get(), now, removal);
+  if (!removal.first_failure) {
+    return removal.first_failure;
   }
   if (::unlinkat(parent, now.filename().c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
     return io_error(fmt::format("{}: {}", now.string(), errno_text(errno)));

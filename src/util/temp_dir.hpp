@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ginsttest::util {
 
@@ -17,8 +18,9 @@ namespace ginsttest::util {
 // in the working directory) and, for a run's own directory, as one a later run may remove.
 inline constexpr std::string_view stamp_name = ".testtmp";
 
-// Removes `dir` and everything under it. Symlinks are removed, never followed; directories the
-// test made unreadable are made readable first. The error names the path and the reason.
+// Removes `dir` and everything under it. Symlinks are removed, never followed; mounts are
+// detached, never crossed; directories the test made unreadable are made readable first. The error
+// names the path and the reason.
 Status remove_tree(const std::filesystem::path& dir);
 
 // Who a directory and its stamp are given to (the user tests run as).
@@ -61,8 +63,9 @@ public:
   // Afterwards the object holds nothing. With `last_reference`, the directory's descriptor is
   // moved there rather than closed: closing the last reference to a removed directory frees
   // its blocks, which on some file systems waits for the disk (a discard), and the caller may
-  // have a better moment for that.
-  Status remove(Fd* last_reference = nullptr);
+  // have a better moment for that. Mounts the test left in it are detached, never crossed;
+  // each gets a note in `notes`, when given.
+  Status remove(Fd* last_reference = nullptr, std::vector<std::string>* notes = nullptr);
 
   // Moves the directory, from wherever it is now, to `target` (which must not exist, on the
   // same file system). Afterwards the object holds nothing; on failure it still holds it.
