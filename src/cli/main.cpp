@@ -149,6 +149,7 @@ util::Expected<std::unique_ptr<session::Session>> start_session(const core::Conf
   options.user = config.user;
   options.keep_root = config.as_root;
   options.private_tmp = config.private_tmp;
+  options.private_pids = config.private_pids;
   options.environment = util::current_environment();
   std::vector<std::string> warnings;
   auto session = session::Session::start(std::move(options), spawner, warnings);
@@ -283,7 +284,18 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
         scheduler::cancel_run(*reporters, plan.size(), load, session.error().signal);
     return exit_status(summary, reporters->write_errors());
   }
-  auto process_runner = runner::ProcessRunner::create(runner_options(config, **session), *spawner);
+  // Tests get a spawner of their own when each gets a PID namespace: the servers stay in the
+  // runner's, where the pids of the tests' connections mean something to them.
+  std::optional<process::Spawner> tests_spawner;
+  if ((*session)->private_pids()) {
+    auto started = process::Spawner::start(true);
+    if (!started) {
+      return fail(started.error().what);
+    }
+    tests_spawner.emplace(std::move(*started));
+  }
+  auto process_runner = runner::ProcessRunner::create(runner_options(config, **session),
+                                                      tests_spawner ? *tests_spawner : *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);
   }

@@ -45,6 +45,7 @@ struct RawOptions {
   char* user = nullptr;
   gboolean as_root = FALSE;
   char* private_tmp = nullptr;
+  char* private_pids = nullptr;
   char* exclusive_session = nullptr;
   char** affected_by = nullptr;
   char** changed_symbols = nullptr;
@@ -69,6 +70,7 @@ struct RawOptions {
     g_free(bus);
     g_free(user);
     g_free(private_tmp);
+    g_free(private_pids);
     g_free(exclusive_session);
     g_strfreev(affected_by);
     g_strfreev(changed_symbols);
@@ -257,6 +259,10 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
        "When started as root, run tests as root too", nullptr},
       {"private-tmp", 0, 0, G_OPTION_ARG_STRING, &raw.private_tmp,
        "Give each test a /tmp of its own: always, never or when root (default)", "yes|no|auto"},
+      {"private-pids", 0, 0, G_OPTION_ARG_STRING, &raw.private_pids,
+       "Give each test a PID namespace of its own: always, never or when root and possible "
+       "(default)",
+       "yes|no|auto"},
       {"exclusive-session", 0, 0, G_OPTION_ARG_STRING, &raw.exclusive_session,
        "Session-exclusive tests share the run's display and bus (default) or get fresh ones",
        "shared|fresh"},
@@ -380,7 +386,8 @@ util::Status report_options(const RawOptions& raw, core::Config& config) {
   return util::Ok{};
 }
 
-// The session: --display, --bus, --user, --as-root, --private-tmp, --exclusive-session.
+// The session: --display, --bus, --user, --as-root, --private-tmp, --private-pids,
+// --exclusive-session.
 util::Status session_options(const RawOptions& raw, core::Config& config) {
   for (auto [option, value, mode] : {std::tuple{"display", raw.display, &config.display},
                                      std::tuple{"bus", raw.bus, &config.bus}}) {
@@ -397,11 +404,15 @@ util::Status session_options(const RawOptions& raw, core::Config& config) {
   if (config.as_root && config.user) {
     return util::unexpected("--as-root and --user exclude each other");
   }
-  auto private_tmp = yes_no_auto("private-tmp", raw.private_tmp);
-  if (!private_tmp) {
-    return util::unexpected(private_tmp.error());
+  for (auto [option, value, mode] :
+       {std::tuple{"private-tmp", raw.private_tmp, &config.private_tmp},
+        std::tuple{"private-pids", raw.private_pids, &config.private_pids}}) {
+    auto parsed_mode = yes_no_auto(option, value);
+    if (!parsed_mode) {
+      return util::unexpected(parsed_mode.error());
+    }
+    *mode = *parsed_mode;
   }
-  config.private_tmp = *private_tmp;
   const std::string exclusive = raw.exclusive_session ? raw.exclusive_session : "shared";
   if (exclusive != "shared" && exclusive != "fresh") {
     return util::unexpected(

@@ -46,10 +46,11 @@ struct Config {
   // The session (when started as root: the identity tests run as).
   FixtureMode display = FixtureMode::automatic;
   FixtureMode bus = FixtureMode::automatic;
-  std::optional<std::string> user;                // --user; "nobody" when unset
-  bool as_root = false;                           // keep root for tests
-  StatusMode private_tmp = StatusMode::automatic; // automatic: when root
-  bool fresh_exclusive_session = false;           // --exclusive-session=fresh
+  std::optional<std::string> user;                 // --user; "nobody" when unset
+  bool as_root = false;                            // keep root for tests
+  StatusMode private_tmp = StatusMode::automatic;  // automatic: when root
+  StatusMode private_pids = StatusMode::automatic; // automatic: when root and possible
+  bool fresh_exclusive_session = false;            // --exclusive-session=fresh
   // Reverse-dependency testing: only the tests a change affects, those using the changed
   // symbols first, failures told against a baseline run.
   std::vector<std::string> affected_by;          // --affected-by: files, SONAMEs, packages

@@ -90,6 +90,17 @@ pid_t parse_pid(const char* s) noexcept {
   return static_cast<pid_t>(value);
 }
 
+// This process's pid as /proc sees it ("/proc/self" links to it), or -1.
+pid_t pid_in_proc_self() noexcept {
+  char buf[24];
+  const ssize_t n = ::readlink("/proc/self", buf, sizeof buf - 1);
+  if (n <= 0) {
+    return -1;
+  }
+  buf[n] = '\0';
+  return parse_pid(buf);
+}
+
 // The parent pid from /proc/PID/stat, or -1.
 pid_t read_ppid(int proc_fd, const char* pid_name) noexcept {
   char path[64];
@@ -299,20 +310,23 @@ int bind_shared(int tmp_fd, int dir_fd, const char* name) noexcept {
   return err == ENOTDIR ? 0 : err;
 }
 
-// Gives this process (and so the test) a /tmp of its own, as systemd's PrivateTmp= does: a new
-// mount namespace in which `dir` is bind-mounted on /tmp. Each of `shared` (entries of the real
-// /tmp, such as the X servers' sockets, whose mount points the runner made in `dir`) is first
-// bound onto its mount point, so it stays visible. Everything is reached through descriptors
-// opened without following symlinks, so no mount lands outside `dir`. Returns 0 or an errno.
-int make_private_tmp(const char* dir, char* const* shared) noexcept {
+// Gives this process (and so the test) a mount namespace of its own, from which nothing mounted
+// reaches the others. Returns 0 or an errno.
+int enter_own_mounts() noexcept {
   if (::unshare(CLONE_NEWNS) != 0) {
     return errno;
   }
-  // Nothing mounted here may reach the other namespaces.
-  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    return errno;
-  }
-  // Opened after unshare(), so that the mounts they are on belong to this namespace.
+  return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
+}
+
+// In the test's mount namespace, gives it a /tmp of its own, as systemd's PrivateTmp= does:
+// `dir` is bind-mounted on /tmp. Each of `shared` (entries of the real /tmp, such as the X
+// servers' sockets, whose mount points the runner made in `dir`) is first bound onto its mount
+// point, so it stays visible. Everything is reached through descriptors opened without following
+// symlinks, so no mount lands outside `dir`. /dev/shm, the other place tests share files through
+// by name, gets an empty tmpfs. Returns 0 or an errno.
+int make_private_tmp(const char* dir, char* const* shared) noexcept {
+  // Opened in the new namespace, so that the mounts they are on belong to it.
   const int dir_fd = open_directory(AT_FDCWD, dir);
   const int tmp_fd = open_directory(AT_FDCWD, "/tmp");
   int err = dir_fd < 0 || tmp_fd < 0 ? errno : 0;
@@ -327,6 +341,36 @@ int make_private_tmp(const char* dir, char* const* shared) noexcept {
   }
   if (tmp_fd >= 0) {
     ::close(tmp_fd);
+  }
+  if (err == 0 && ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0 &&
+      errno != ENOENT) {
+    err = errno;
+  }
+  return err;
+}
+
+// In the test's mount namespace, a /proc of the monitor's PID namespace: the test sees its own
+// processes there, and nothing of the host's, another test's or the run's servers'.
+int mount_own_proc() noexcept {
+  return ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
+                                                                                          : errno;
+}
+
+// The test's mounts, as its request and the monitor's namespace say: 0, or the errno with the
+// step that failed in `step`.
+int set_up_mounts(const MonitorSetup& s, const MonitorBase& base, SetupStep& step) noexcept {
+  const bool private_tmp = s.private_tmp[0] != '\0';
+  if (!private_tmp && !base.own_pids) {
+    return 0;
+  }
+  step = private_tmp ? SetupStep::private_tmp : SetupStep::private_pids;
+  int err = enter_own_mounts();
+  if (err == 0 && private_tmp) {
+    err = make_private_tmp(s.private_tmp, s.shared_tmp);
+  }
+  if (err == 0 && base.own_pids) {
+    step = SetupStep::private_pids;
+    err = mount_own_proc();
   }
   return err;
 }
@@ -481,13 +525,17 @@ bool reap(pid_t main_pid, bool& main_done, ReportBatch& batch) noexcept {
   }
 }
 
-// Waits for one of `waited`, `ns` at most (forever when negative); the signal, or -1.
-int wait_for_signal(const sigset_t& waited, std::int64_t ns) noexcept {
-  if (ns < 0) {
-    return ::sigtimedwait(&waited, nullptr, nullptr);
-  }
+// Waits for one of `waited`, `ns` at most (forever when negative); the signal, or -1. With
+// `outside_only` (the monitor is pid 1 of its test's namespace), a SIGTERM sent from inside it
+// counts for nothing: a sender outside, the runner or the kernel, shows as pid 0.
+int wait_for_signal(const sigset_t& waited, std::int64_t ns, bool outside_only) noexcept {
   const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-  return ::sigtimedwait(&waited, nullptr, &timeout);
+  siginfo_t info{};
+  const int signo = ::sigtimedwait(&waited, &info, ns < 0 ? nullptr : &timeout);
+  if (signo == SIGTERM && outside_only && info.si_pid != 0) {
+    return -1;
+  }
+  return signo;
 }
 
 int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexcept {
@@ -495,7 +543,7 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
   enum class Phase { running, terminating, killing } phase = Phase::running;
   const std::int64_t started_due = now_ns() + started_delay_ns;
   bool started_sent = false;
-  batch.add(ReportKind::started, ::getpid());
+  batch.add(ReportKind::started, s.monitor_pid);
   bool main_done = false;
   int leftovers = 0;
   std::int64_t deadline = 0;
@@ -523,7 +571,8 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
     } else if (!started_sent) {
       wait_ns = std::max<std::int64_t>(0, started_due - now_ns());
     }
-    if (wait_for_signal(waited, wait_ns) == SIGTERM && phase == Phase::running) {
+    if (wait_for_signal(waited, wait_ns, s.ignore_inside_signals) == SIGTERM &&
+        phase == Phase::running) {
       signal_descendants(SIGTERM);
       phase = Phase::terminating;
       deadline = now_ns() + s.grace_ns;
@@ -540,8 +589,12 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
 
 } // namespace
 
-MonitorBase prepare_monitor(pid_t parent) noexcept {
+MonitorBase prepare_monitor(pid_t parent, bool own_pids) noexcept {
   MonitorBase base;
+  base.own_pids = own_pids;
+  // In a namespace of its own the monitor is pid 1; /proc, still the runner's, knows its pid
+  // there.
+  base.pid = own_pids ? pid_in_proc_self() : ::getpid();
   const sigset_t waited = waited_signals();
   ::sigprocmask(SIG_SETMASK, &waited, nullptr);
   // SIGINT (Ctrl-C on a terminal is the runner's to handle) and SIGPIPE (a gone runner must not
@@ -553,7 +606,9 @@ MonitorBase prepare_monitor(pid_t parent) noexcept {
   }
   // If whoever forked us dies, we get SIGTERM and end the test's processes like on a timeout.
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != parent) {
+  // (A parent outside the namespace shows as 0. Should the spawner be gone already, the socket
+  // tells the standby when the runner is.)
+  if (!own_pids && ::getppid() != parent) {
     ::_exit(1);
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -616,11 +671,12 @@ void report_end(const MonitorSetup& s, ReportBatch& batch, int leftovers) noexce
 
 void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
   set_up_descriptors(s, base);
-  if (s.private_tmp[0] != '\0') {
-    if (const int err = make_private_tmp(s.private_tmp, s.shared_tmp); err != 0) {
-      send(s.report_fd, ReportKind::setup_failed, SetupStep::private_tmp, err);
-      ::_exit(1);
-    }
+  s.monitor_pid = base.pid;
+  s.ignore_inside_signals = base.own_pids;
+  SetupStep mount_step = SetupStep::none;
+  if (const int err = set_up_mounts(s, base, mount_step); err != 0) {
+    send(s.report_fd, ReportKind::setup_failed, mount_step, err);
+    ::_exit(1);
   }
   Start started;
   if (s.drop_credentials) {

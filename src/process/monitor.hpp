@@ -26,6 +26,9 @@ struct MonitorSetup {
   bool drop_credentials; // switch to uid/gid, with no supplementary groups
   uid_t uid;
   gid_t gid;
+  // Set by run_monitor from its MonitorBase.
+  pid_t monitor_pid;          // sent as `started`: the runner's view of it
+  bool ignore_inside_signals; // in a PID namespace of its own: the test's SIGTERM is ignored
 };
 
 // Closes every descriptor from `first` up, except `keep` and `also_keep`. Async-signal-safe.
@@ -34,12 +37,20 @@ void close_fds_except(int first, int keep, int also_keep = -1) noexcept;
 // What a monitor makes of itself before it knows its test: a session leader and child subreaper
 // that dies with `parent` (PR_SET_PDEATHSIG), SIGCHLD and SIGTERM blocked, /dev/null open. A
 // failed step is reported once the request's report pipe is there.
+//
+// With `own_pids`, the monitor is the first process (pid 1) of a PID namespace of its own, as
+// bubblewrap's --unshare-pid and systemd's PrivatePIDs= make: its test then sees and signals
+// only its own processes (with a /proc of its own), not another test's nor the run's servers,
+// and when the monitor ends, the kernel ends whatever is left in the namespace. Signals from the
+// test to the monitor are ignored; the runner's reach it, as they come from outside.
 struct MonitorBase {
   SetupStep failed_step = SetupStep::none;
   int error = 0;
   int null_fd = -1; // the test's stdin
+  bool own_pids = false;
+  pid_t pid = -1; // the monitor's pid as the runner sees it
 };
-MonitorBase prepare_monitor(pid_t parent) noexcept;
+MonitorBase prepare_monitor(pid_t parent, bool own_pids) noexcept;
 
 // Runs in the prepared monitor: sets up the test's box, starts it with posix_spawn, ends every
 // process it leaves behind, reports on `report_fd` and exits. Only async-signal-safe calls.

@@ -66,6 +66,7 @@ enum class SetupStep : std::int32_t {
   chdir,
   private_tmp,
   credentials,
+  private_pids,
 };
 
 struct Report {
@@ -104,6 +105,8 @@ inline const char* step_name(SetupStep step) {
     return "mounting the private /tmp";
   case SetupStep::credentials:
     return "switching to the test user";
+  case SetupStep::private_pids:
+    return "mounting the test's own /proc";
   case SetupStep::request:
     return "passing the test to the spawner";
   case SetupStep::fork:

@@ -7,9 +7,11 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,7 +42,22 @@ std::filesystem::path spawner_program() {
 
 } // namespace
 
-util::Expected<Spawner> Spawner::start() {
+util::Status pid_namespaces_work() {
+  // A child that is pid 1 of a namespace of its own, and exits at once.
+  const long pid = ::syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    ::_exit(0);
+  }
+  if (pid < 0) {
+    return util::unexpected(
+        fmt::format("cannot make a PID namespace: {}", util::errno_text(errno)));
+  }
+  while (::waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return util::Ok{};
+}
+
+util::Expected<Spawner> Spawner::start(bool pid_namespaces) {
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return util::unexpected(fmt::format("socketpair: {}", util::errno_text(errno)));
@@ -72,7 +89,9 @@ util::Expected<Spawner> Spawner::start() {
   const auto program = spawner_program();
   std::string program_arg = program.string();
   std::string runner_arg = std::to_string(::getpid());
-  char* argv[] = {program_arg.data(), runner_arg.data(), nullptr};
+  std::string mode_arg = "pid-namespaces";
+  char* argv[] = {program_arg.data(), runner_arg.data(), pid_namespaces ? mode_arg.data() : nullptr,
+                  nullptr};
   char* envp[] = {nullptr};
   pid_t pid = -1;
   const int err = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv, envp);

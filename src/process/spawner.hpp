@@ -47,11 +47,17 @@ struct SpawnRequest {
   std::vector<std::string> shared_tmp_entries;
 };
 
+// Whether this process may give children PID namespaces of their own (it is root, and neither a
+// seccomp filter nor a container forbids it); else the reason.
+util::Status pid_namespaces_work();
+
 class Spawner {
 public:
   // Starts the helper program: $GINSTTEST_SPAWNER when set, else ginsttest-spawner next to the
-  // running executable (a build tree), else the installed one in libexecdir.
-  static util::Expected<Spawner> start();
+  // running executable (a build tree), else the installed one in libexecdir. With
+  // `pid_namespaces` (root only), each process tree it starts gets a PID namespace of its own
+  // (see monitor.hpp); see pid_namespaces_work().
+  static util::Expected<Spawner> start(bool pid_namespaces = false);
 
   Spawner(Spawner&& other) noexcept;
   Spawner& operator=(Spawner&&) = delete;

@@ -5,9 +5,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,8 +137,8 @@ constexpr char runner_done = 'E';
 
 // A monitor forked ahead of its request: it prepares what does not depend on the test, then
 // waits for the next request itself, so that a request costs no fork on its way to its test.
-[[noreturn]] void run_standby(int sock, int told, pid_t spawner) noexcept {
-  const MonitorBase base = prepare_monitor(spawner);
+[[noreturn]] void run_standby(int sock, int told, pid_t spawner, bool own_pids) noexcept {
+  const MonitorBase base = prepare_monitor(spawner, own_pids);
   Received in = receive(sock);
   if (in.size <= 0) {
     (void)!::write(told, &runner_done, 1);
@@ -154,18 +156,29 @@ constexpr char runner_done = 'E';
   run_monitor(setup, base);
 }
 
+// fork(), or with `own_pids` a clone() that makes the child the first process (pid 1) of a new
+// PID namespace, as systemd's raw_clone does: without a stack of its own, the child goes on
+// from the call like a forked one.
+pid_t fork_monitor(bool own_pids) noexcept {
+  if (!own_pids) {
+    return ::fork();
+  }
+  return static_cast<pid_t>(
+      ::syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+}
+
 // Forks a standby monitor; returns the read end of the pipe on which it tells that it has
 // started its test (end of file) or that the runner is done, or -1 with `fork_errno` set.
-int fork_standby(int sock, pid_t self, int& fork_errno) noexcept {
+int fork_standby(int sock, pid_t self, bool own_pids, int& fork_errno) noexcept {
   int told[2];
   if (::pipe2(told, O_CLOEXEC) != 0) {
     fork_errno = errno;
     return -1;
   }
-  const pid_t pid = ::fork();
+  const pid_t pid = fork_monitor(own_pids);
   if (pid == 0) {
     ::close(told[0]);
-    run_standby(sock, told[1], self);
+    run_standby(sock, told[1], self, own_pids);
   }
   fork_errno = errno;
   ::close(told[1]);
@@ -197,7 +210,7 @@ void become_spawner(int sock, pid_t runner) noexcept {
 
 } // namespace
 
-void run_spawner(int sock, pid_t runner) noexcept {
+void run_spawner(int sock, pid_t runner, bool pid_namespaces) noexcept {
   become_spawner(sock, runner);
   const pid_t self = ::getpid();
 
@@ -216,7 +229,7 @@ void run_spawner(int sock, pid_t runner) noexcept {
     int fork_errno = 0;
     for (auto& slot : told) {
       if (slot.fd < 0) {
-        slot.fd = fork_standby(sock, self, fork_errno);
+        slot.fd = fork_standby(sock, self, pid_namespaces, fork_errno);
       }
       waiting += slot.fd >= 0 ? 1 : 0;
     }

@@ -125,11 +125,23 @@ util::Status Session::prepare_identity() {
       return util::unexpected(
           fmt::format("--user={} needs the runner to be started as root", *m_options.user));
     }
-    if (m_options.private_tmp == core::StatusMode::yes) {
-      return util::unexpected("--private-tmp=yes needs the runner to be started as root");
+    for (auto [option, mode] : {std::pair{"private-tmp", m_options.private_tmp},
+                                std::pair{"private-pids", m_options.private_pids}}) {
+      if (mode == core::StatusMode::yes) {
+        return util::unexpected(
+            fmt::format("--{}=yes needs the runner to be started as root", option));
+      }
     }
   } else {
     m_private_tmp = m_options.private_tmp != core::StatusMode::no;
+    if (m_options.private_pids != core::StatusMode::no) {
+      // Where a container forbids them, "auto" goes without.
+      auto works = process::pid_namespaces_work();
+      if (!works && m_options.private_pids == core::StatusMode::yes) {
+        return util::unexpected(fmt::format("--private-pids=yes: {}", works.error().what));
+      }
+      m_private_pids = works.has_value();
+    }
     if (!m_options.keep_root) {
       auto identity = lookup_user(m_options.user.value_or(default_user));
       if (!identity) {

@@ -30,17 +30,19 @@ unmount_all() {
 }
 trap unmount_all EXIT
 
-for private_tmp in no yes; do
+# In the host's mount namespace, in one of the test's own (made for its PID namespace), and in
+# one with a private /tmp.
+for box in "--private-tmp=no --private-pids=no" "--private-tmp=no" "--private-tmp=yes"; do
     rm -rf "$SCRATCH/rep"
-    run_runner -d "$TREE" --order=name --as-root --private-tmp=$private_tmp \
-        --report-directory="$SCRATCH/rep"
-    assert_eq "$RC" 2 "exit status (private /tmp: $private_tmp)"
+    # shellcheck disable=SC2086 # one option a word
+    run_runner -d "$TREE" --order=name --as-root $box --report-directory="$SCRATCH/rep"
+    assert_eq "$RC" 2 "exit status ($box)"
     assert_line "$OUT" "PASS: grp/pass.test"
     assert_line "$OUT" "FAIL: grp/fail.test (exited with status 1)"
     assert_eq "$(cat "$victim/data" 2>/dev/null)" precious "the mounted directory's data"
     assert_eq "$(cat "$SCRATCH/victim-file" 2>/dev/null)" config "the mounted file"
     assert_eq "$(host_mounts)" 0 "mounts left in the host's mount table"
-    if [[ $private_tmp == no ]]; then
+    if [[ $box == *--private-pids=no* ]]; then
         # In the host's namespace the runner unmounts them, and says so.
         grep -qE "^  note: .*/dir: the test left it mounted; unmounted$" "$OUT" \
             || fail "no note on the unmounted directory"
