@@ -145,6 +145,11 @@ core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   result.output_tail = capture.tail(1000);
   capture.close_files();
   result.log_file = test.job.log_file;
+  if (const auto& log = test.job.log_file) {
+    for (auto& note : capture.notes(*log, fmt::format("log {}", log->string()))) {
+      result.notes.push_back(std::move(note));
+    }
+  }
   m_jobs.settle(test.job, result, m_last_references);
   return result;
 }

@@ -4,6 +4,7 @@
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -94,4 +95,20 @@ TEST_CASE("other tests' output is kept as it comes, with no tally") {
   output.on_end();
   CHECK(output.capture().tail(10) == "ab\nc");
   CHECK_FALSE(output.tally());
+}
+
+TEST_CASE("a FIFO planted where a log goes is replaced, and a note says so") {
+  auto dir = util::TempDir::create(std::filesystem::temp_directory_path(), "capture");
+  REQUIRE(dir);
+  const auto file = dir->path() / "log.txt";
+  REQUIRE(::mkfifo(file.c_str(), 0666) == 0);
+  runner::OutputCapture capture{4};
+  REQUIRE(capture.add_file(file));
+  capture.append("hello\n");
+  capture.close_files();
+  CHECK(std::filesystem::is_regular_file(file));
+  const auto notes = capture.notes(file, "log " + file.string());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == "log " + file.string() + ": removed a FIFO found in its place");
+  CHECK(capture.notes(dir->path() / "other.txt", "other").empty());
 }
