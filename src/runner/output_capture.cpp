@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace ginsttest::runner {
 
 util::Status OutputCapture::add_file(const std::filesystem::path& path) {
@@ -20,11 +22,23 @@ std::vector<std::string> OutputCapture::notes(const std::filesystem::path& path,
                                               std::string_view shown_as) const {
   std::vector<std::string> out;
   for (const auto& file : m_files) {
-    if (file.path == path && !file.replaced.empty()) {
+    if (file.path != path) {
+      continue;
+    }
+    if (!file.replaced.empty()) {
       out.push_back(fmt::format("{}: removed {} found in its place", shown_as, file.replaced));
+    }
+    if (file.error != 0) {
+      out.push_back(fmt::format("{} is incomplete: {} (after {} bytes)", shown_as,
+                                util::errno_text(file.error), file.written));
     }
   }
   return out;
+}
+
+bool OutputCapture::complete(const std::filesystem::path& path) const {
+  return std::none_of(m_files.begin(), m_files.end(),
+                      [&](const File& file) { return file.path == path && file.error != 0; });
 }
 
 void OutputCapture::close_files() {
@@ -36,7 +50,9 @@ void OutputCapture::close_files() {
 void OutputCapture::append(std::string_view data) {
   m_total += data.size();
   for (auto& file : m_files) {
-    (void)util::write_all(file.fd.get(), data); // a full disk loses log data, not the run
+    if (file.error == 0 && !util::write_all(file.fd.get(), data, file.written)) {
+      file.error = errno;
+    }
   }
   if (data.size() >= m_tail_bytes) {
     m_kept.assign(data.substr(data.size() - m_tail_bytes));
