@@ -42,6 +42,7 @@ struct TestResult {
   std::string output_tail;                       // the last part of stdout+stderr, for the console
   std::uint64_t output_bytes = 0;                // everything the test printed
   std::optional<std::filesystem::path> log_file; // -L copy of the whole output
+  bool log_incomplete = false; // a write to log_file failed: it holds the start only (see notes)
   std::optional<std::filesystem::path> kept_dir; // --report-directory copy of a failure
   double user_seconds = 0;                       // CPU time of every process of the test
   double system_seconds = 0;

@@ -194,9 +194,13 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
     std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
     if (tail.size() < result.output_bytes) {
       // Not prefixed with "  | ": this line is ours, not the test's.
-      print_line(
-          fmt::format("  (output cut to its last lines; {} bytes in all{})", result.output_bytes,
-                      result.log_file ? ", whole in " + result.log_file->string() : std::string{}));
+      std::string log;
+      if (result.log_file) {
+        log = fmt::format(", {} in {}", result.log_incomplete ? "only the start" : "whole",
+                          result.log_file->string());
+      }
+      print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
+                             result.output_bytes, log));
     }
     while (!tail.empty()) {
       const auto nl = tail.find('\n');

@@ -1,11 +1,10 @@
 #include "report/report_file.hpp"
 
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
-#include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <ctime>
@@ -15,16 +14,17 @@ namespace ginsttest::report {
 util::Expected<ReportOutput> open_report_file(const std::filesystem::path& path,
                                               std::string_view what) {
   std::string label = fmt::format("{} {}", what, path.string());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  std::FILE* file = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
-  if (!file) {
-    const int err = errno;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    return util::io_error(fmt::format("{}: {}", label, util::errno_text(err)));
+  auto fd = util::open_for_writing(path, 0644);
+  if (!fd) {
+    // "--json /x/r.jsonl: No such file or directory", "--json /x/r.jsonl is a FIFO, ...".
+    return util::io_error(fmt::format("{} {}", what, fd.error().what));
   }
-  return ReportOutput{FilePtr{file}, std::move(label)};
+  FilePtr file{::fdopen(fd->get(), "w")};
+  if (!file) {
+    return util::io_error(fmt::format("{}: {}", label, util::errno_text(errno)));
+  }
+  fd->release(); // the FILE closes it now
+  return ReportOutput{std::move(file), std::move(label)};
 }
 
 void ReportOutput::write(std::string_view text) {

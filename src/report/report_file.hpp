@@ -40,8 +40,9 @@ private:
   std::optional<std::string> m_error;
 };
 
-// Creates or truncates `path` for writing (close-on-exec, so tests never inherit it). Its errors,
-// and the error of opening it, name `what` ("--junit") and the file.
+// Creates or truncates `path` for writing (close-on-exec, so tests never inherit it), as
+// util::open_for_writing does: a FIFO, a device or a symlink there is refused, never waited on
+// or followed. Its errors, and the error of opening it, name `what` ("--junit") and the file.
 util::Expected<ReportOutput> open_report_file(const std::filesystem::path& path,
                                               std::string_view what);
 

@@ -1,5 +1,6 @@
 #include "runner/job.hpp"
 
+#include "core/file_name.hpp"
 #include "process/program.hpp"
 #include "runner/kept_dir.hpp"
 #include "session/shared_tmp.hpp"
@@ -54,7 +55,9 @@ std::optional<std::filesystem::path> Jobs::log_file(const core::TestSpec& spec) 
   if (!m_options.log_directory) {
     return std::nullopt;
   }
-  return *m_options.log_directory / (util::squash_name(spec.name) + ".txt");
+  constexpr std::string_view suffix = ".txt";
+  return *m_options.log_directory /
+         (core::test_file_name(spec.name, core::max_file_name - suffix.size()).append(suffix));
 }
 
 util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec) const {
@@ -127,11 +130,12 @@ util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const st
     return TestDir::create(dir_options);
   }
   // In the report directory, to be kept by a rename, unless the test user might not reach it
-  // there. Named after the test as gdtr names it, cut to stay within NAME_MAX.
+  // there. Named after the test, within 200 bytes: with the prefix, mkdtemp's suffix and the
+  // name of the hidden copy of the output made from it, still a file name.
   const bool in_report_dir = m_options.report_directory && !m_options.credentials;
   dir_options.base = in_report_dir ? *m_options.report_directory : m_options.temp_base;
   dir_options.prefix = fmt::format("{}-{}", in_report_dir ? ".tmp" : "test-tmp",
-                                   util::squash_name(spec.name).substr(0, 200));
+                                   core::test_file_name(spec.name, 200));
   return TestDir::create(dir_options);
 }
 
@@ -155,7 +159,7 @@ void Jobs::settle(Job& job, core::TestResult& result,
 }
 
 void Jobs::keep_for_report(Job& job, core::TestResult& result) const {
-  const auto target = *m_options.report_directory / util::squash_name(job.spec->name);
+  const auto target = *m_options.report_directory / core::test_file_name(job.spec->name);
   (void)util::remove_tree(target);
   for (auto& note : job.dir->keep_as(target)) {
     result.notes.push_back(std::move(note));

@@ -1,29 +1,59 @@
 #include "runner/output_capture.hpp"
 
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ginsttest::runner {
 
 util::Status OutputCapture::add_file(const std::filesystem::path& path) {
-  // Never through a symlink someone planted where the file goes.
-  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644)};
-  if (!fd) {
-    return util::io_error(fmt::format("{}: {}", path.string(), util::errno_text(errno)));
+  auto file = util::create_fresh_file(path, 0644);
+  if (!file) {
+    return util::unexpected(file.error());
   }
-  m_files.push_back(std::move(fd));
+  m_files.push_back(File{path, std::move(file->fd), std::move(file->replaced)});
   return util::Ok{};
+}
+
+std::vector<std::string> OutputCapture::notes(const std::filesystem::path& path,
+                                              std::string_view shown_as) const {
+  std::vector<std::string> out;
+  for (const auto& file : m_files) {
+    if (file.path != path) {
+      continue;
+    }
+    if (!file.replaced.empty()) {
+      out.push_back(fmt::format("{}: removed {} found in its place", shown_as, file.replaced));
+    }
+    if (file.error != 0) {
+      out.push_back(fmt::format("{} is incomplete: {} (after {} bytes)", shown_as,
+                                util::errno_text(file.error), file.written));
+    }
+  }
+  return out;
+}
+
+bool OutputCapture::complete(const std::filesystem::path& path) const {
+  return std::none_of(m_files.begin(), m_files.end(),
+                      [&](const File& file) { return file.path == path && file.error != 0; });
+}
+
+void OutputCapture::close_files() {
+  for (auto& file : m_files) {
+    file.fd.reset();
+  }
 }
 
 void OutputCapture::append(std::string_view data) {
   m_total += data.size();
-  for (auto& fd : m_files) {
-    (void)util::write_all(fd.get(), data); // a full disk loses log data, not the run
+  for (auto& file : m_files) {
+    if (file.error == 0 && !util::write_all(file.fd.get(), data, file.written)) {
+      file.error = errno;
+    }
   }
   if (data.size() >= m_tail_bytes) {
     m_kept.assign(data.substr(data.size() - m_tail_bytes));

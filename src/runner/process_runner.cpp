@@ -15,6 +15,16 @@ namespace ginsttest::runner {
 // At most this often per test, a Progress event.
 constexpr std::chrono::milliseconds progress_interval{200};
 
+namespace {
+
+void add_notes(core::TestResult& result, std::vector<std::string> notes) {
+  for (auto& note : notes) {
+    result.notes.push_back(std::move(note));
+  }
+}
+
+} // namespace
+
 // When a test was started, by both clocks.
 struct Started {
   Clock::time_point mono = Clock::now();
@@ -145,7 +155,17 @@ core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   result.output_tail = capture.tail(1000);
   capture.close_files();
   result.log_file = test.job.log_file;
+  // A log cut short, or a FIFO found in its place, is said with the result.
+  if (const auto& log = test.job.log_file) {
+    result.log_incomplete = !capture.complete(*log);
+    add_notes(result, capture.notes(*log, fmt::format("log {}", log->string())));
+  }
   m_jobs.settle(test.job, result, m_last_references);
+  // Likewise the output kept as output.txt (only then: otherwise it is gone).
+  if (test.job.report_output && result.kept_dir) {
+    add_notes(result,
+              capture.notes(*test.job.report_output, (*result.kept_dir / "output.txt").string()));
+  }
   return result;
 }
 

@@ -1,9 +1,9 @@
 #include "session/fixture.hpp"
 
 #include "core/outcome.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
@@ -66,11 +66,13 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     return util::unexpected(fmt::format("cannot start {}: cannot create a pipe: {}", spec.label,
                                         util::errno_text(errno)));
   }
-  util::Fd log{::open(spec.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
-  if (!log) {
-    return util::unexpected(fmt::format("cannot start {}: cannot write {}: {}", spec.label,
-                                        spec.log.string(), util::errno_text(errno)));
+  // A new file in the run's directory, each server's its own: nothing may stand there yet.
+  auto created = util::create_new_file(spec.log, 0600);
+  if (!created) {
+    return util::unexpected(
+        fmt::format("cannot start {}: cannot write its log: {}", spec.label, created.error().what));
   }
+  util::Fd log = std::move(*created);
   // Descriptor 3 announces readiness; everything the server and what it starts print goes to
   // the log, which never fills up as an undrained pipe would.
   spec.request.ready_fd = ready.write.get();

@@ -5,10 +5,10 @@
 #include "session/probe.hpp"
 #include "session/xauth.hpp"
 #include "util/fd.hpp"
+#include "util/file.hpp"
 #include "util/glib_ptr.hpp"
 #include "util/strings.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <gio/gio.h>
 #include <glib.h>
@@ -34,10 +34,13 @@ std::string current_user_name() {
 // Writes a new file only its owner may read (`owner`, or the runner's user).
 util::Status write_private_file(const std::filesystem::path& path, std::string_view bytes,
                                 const std::optional<Identity>& owner) {
-  util::Fd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
-  bool ok = fd && util::write_all(fd.get(), bytes);
+  auto fd = util::create_new_file(path, 0600);
+  if (!fd) {
+    return util::unexpected(fmt::format("cannot write {}", fd.error().what));
+  }
+  bool ok = util::write_all(fd->get(), bytes);
   if (ok && owner) {
-    ok = ::fchown(fd.get(), owner->credentials.uid, owner->credentials.gid) == 0;
+    ok = ::fchown(fd->get(), owner->credentials.uid, owner->credentials.gid) == 0;
   }
   if (!ok) {
     return util::unexpected(

@@ -16,14 +16,23 @@ void Fd::reset(int fd) {
 }
 
 bool write_all(int fd, std::string_view bytes) {
+  std::uint64_t written = 0;
+  return write_all(fd, bytes, written);
+}
+
+bool write_all(int fd, std::string_view bytes, std::uint64_t& written) {
   while (!bytes.empty()) {
     const ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) {
       continue;
     }
+    if (n == 0) {
+      errno = EIO; // no progress and no reason: not to be retried forever
+    }
     if (n <= 0) {
       return false;
     }
+    written += static_cast<std::uint64_t>(n);
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;

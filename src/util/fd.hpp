@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,8 @@ struct Pipe {
 // Writes all of `bytes` to `fd`, retrying after EINTR and short writes; false (errno set) when
 // a write fails.
 bool write_all(int fd, std::string_view bytes);
+// The same, adding to `written` what was written, also when a write fails.
+bool write_all(int fd, std::string_view bytes, std::uint64_t& written);
 
 // Creates a pipe with O_CLOEXEC on both ends (and O_NONBLOCK on the read end when asked).
 enum class ReadEnd { blocking, nonblocking };

@@ -18,16 +18,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
   }
 }
 
-std::string squash_name(std::string_view name) {
-  std::string out{name};
-  for (auto& c : out) {
-    if (c == '/') {
-      c = '_';
-    }
-  }
-  return out;
-}
-
 std::string_view last_lines(std::string_view text, unsigned count) {
   if (count == 0) {
     return {};

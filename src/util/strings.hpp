@@ -10,10 +10,6 @@ namespace ginsttest::util {
 // Splits `text` at every `sep`, keeping empty fields.
 std::vector<std::string> split(std::string_view text, char sep);
 
-// The name with every '/' replaced by '_', as gdtr names log files ("glib/a.test" ->
-// "glib_a.test").
-std::string squash_name(std::string_view name);
-
 // The last `count` lines of `text` (a final line without '\n' counts as one); empty for 0.
 std::string_view last_lines(std::string_view text, unsigned count);
 

@@ -96,12 +96,29 @@ assert skipped.get("message") == "not run: interrupted by SIGINT", skipped.attri
 PY
 
 # A report that cannot be written (a full disk, stdout closed): the run goes on, the other
-# reports are whole, and the runner says so and exits 1.
+# reports are whole, and the runner says so and exits 1. The full disk is a small tmpfs,
+# filled up, in a mount namespace of the runner's own (where one can be made).
 rm -f "$TREE"/installed-tests/grp/b-blocking.test
-TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" --junit=/dev/full >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
-assert_eq "$RC" 1 "exit status when the JUnit file cannot be written"
-assert_contains "$ERR" "ginsttest-runner: cannot write a report: --junit /dev/full: No space left on device"
-assert_contains "$OUT" "SUMMARY: total=2; passed=2;"
+if unshare -m --propagation private true 2>/dev/null; then
+    full=$SCRATCH/full
+    mkdir "$full"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    TMPDIR=$RUN_TMP unshare -m --propagation private sh -c '
+        mount -t tmpfs -o size=16k tmpfs "$1" || exit 99
+        dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null
+        exec "$2" -d "$3" --junit="$1/r.xml"' sh "$full" "$RUNNER" "$TREE" \
+        >"$OUT" 2>"$ERR" </dev/null && RC=0 || RC=$?
+    assert_eq "$RC" 1 "exit status when the JUnit file cannot be written"
+    assert_contains "$ERR" "ginsttest-runner: cannot write a report: --junit $full/r.xml: No space left on device"
+    assert_contains "$OUT" "SUMMARY: total=2; passed=2;"
+fi
+# Not a regular file (a device, a FIFO): refused before anything runs, never waited on.
+assert_exit 1 gtr -d "$TREE" --junit=/dev/full
+assert_contains "$ERR" "--junit /dev/full is a character device, not a regular file"
+assert_not_contains "$OUT" "Running test"
+mkfifo "$SCRATCH/report.fifo"
+assert_exit 1 timeout -k 5 30 env TMPDIR="$RUN_TMP" "$RUNNER" -d "$TREE" --junit="$SCRATCH/report.fifo"
+assert_contains "$ERR" "--junit $SCRATCH/report.fifo is a FIFO, not a regular file"
 TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" --tap --junit="$xml" >/dev/full 2>"$ERR" </dev/null && RC=0 || RC=$?
 assert_eq "$RC" 1 "exit status when the TAP stream cannot be written"
 assert_contains "$ERR" "cannot write a report: --tap: standard output: No space left on device"

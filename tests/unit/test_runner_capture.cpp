@@ -4,7 +4,10 @@
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -94,4 +97,54 @@ TEST_CASE("other tests' output is kept as it comes, with no tally") {
   output.on_end();
   CHECK(output.capture().tail(10) == "ab\nc");
   CHECK_FALSE(output.tally());
+}
+
+TEST_CASE("a FIFO planted where a log goes is replaced, and a note says so") {
+  auto dir = util::TempDir::create(std::filesystem::temp_directory_path(), "capture");
+  REQUIRE(dir);
+  const auto file = dir->path() / "log.txt";
+  REQUIRE(::mkfifo(file.c_str(), 0666) == 0);
+  runner::OutputCapture capture{4};
+  REQUIRE(capture.add_file(file));
+  capture.append("hello\n");
+  capture.close_files();
+  CHECK(std::filesystem::is_regular_file(file));
+  const auto notes = capture.notes(file, "log " + file.string());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == "log " + file.string() + ": removed a FIFO found in its place");
+  CHECK(capture.complete(file));
+  CHECK(capture.notes(dir->path() / "other.txt", "other").empty());
+}
+
+TEST_CASE("a log a write failed on is left as it was, and a note says where it stops") {
+  auto dir = util::TempDir::create(std::filesystem::temp_directory_path(), "capture");
+  REQUIRE(dir);
+  const auto file = dir->path() / "log.txt";
+  runner::OutputCapture capture{1024};
+  REQUIRE(capture.add_file(file));
+  // A file size limit stands for a full disk: past it, write() fails with EFBIG (SIGXFSZ
+  // ignored), after writing what fits.
+  rlimit before{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &before) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = before;
+  small.rlim_cur = 10;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  capture.append("12345678\n");
+  capture.append("abcdefgh\n");
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  std::signal(SIGXFSZ, old_handler);
+  // Written again once there is room, it would leave a hole nothing marks: not written.
+  capture.append("later\n");
+  capture.close_files();
+
+  std::ifstream in{file};
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "12345678\na");
+  CHECK(capture.tail(10) == "12345678\nabcdefgh\nlater\n");
+  CHECK_FALSE(capture.complete(file));
+  const auto notes = capture.notes(file, "log " + file.string());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == "log " + file.string() + " is incomplete: File too large (after 10 bytes)");
 }
