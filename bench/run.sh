@@ -254,10 +254,17 @@ if [[ -n $gdtr ]]; then
     cmds+=("$gdtr -d $work/run -p 1 ${gdtr_args[*]}")
     session_runs=$GDTR_RUNS
 fi
+# As root, what the PID namespace per test costs: the session without it, in the same turns.
+if [[ $(id -u) == 0 ]]; then
+    cmds+=("$ours -d $work/run -p 1 ${session_args[*]} --private-pids=no")
+fi
 interleaved "$j5" "$session_runs" "${cmds[@]}"
 t_bare=$(median "$j5" 1); t_session=$(median "$j5" 2)
 if [[ -n $gdtr ]]; then
     t_gdtr5=$(median "$j5" 3)
+fi
+if [[ $(id -u) == 0 ]]; then
+    t_nopids=$(median "$j5" "${#cmds[@]}")
 fi
 j5b=$work/session1.json
 hf --runs "$RUNS" --export-json "$j5b" \
@@ -315,6 +322,10 @@ echo "The session (as $(id -un); ms):"
 row "median, taking turns:" "ms/test" "1 test, ms"
 row "bare (--display=none --bus=none)" "$(ms_per_test "$t_bare" "$N_RUN")" "$(calc "$t_bare1 * 1000")"
 row "with the session (default)" "$(ms_per_test "$t_session" "$N_RUN")" "$(calc "$t_session1 * 1000")"
+if [[ -n ${t_nopids:-} ]]; then
+    row "the session, --private-pids=no" "$(ms_per_test "$t_nopids" "$N_RUN")" ""
+    row "a PID namespace costs, per test" "$(ms_per_test "$(calc "$t_session - $t_nopids")" "$N_RUN")" ""
+fi
 if [[ -n $gdtr ]]; then
     row "gdtr (same set)" "$(ms_per_test "$t_gdtr5" "$N_RUN")" ""
 fi
