@@ -218,3 +218,40 @@ TEST_CASE("the monitor is stopped through a pidfd, held only while it is being s
   CHECK(WTERMSIG(*s.tree->status().wait_status) == SIGTERM);
   CHECK(count_pidfds() == before);
 }
+
+TEST_CASE("with a PID namespace, the test is pid 2 and cannot stop its monitor from inside") {
+  if (::geteuid() != 0 || !process::pid_namespaces_work()) {
+    MESSAGE("PID namespaces need root, and a kernel and container that allow them");
+    return;
+  }
+  static auto own_pids = process::Spawner::start(true);
+  REQUIRE(own_pids);
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "tree");
+  REQUIRE(dir);
+  util::Pipe pipe;
+  REQUIRE(util::make_pipe(pipe, util::ReadEnd::blocking));
+  process::SpawnRequest request;
+  // A SIGTERM sent from inside to pid 1, the monitor, must not be taken for the runner's; the
+  // pause gives a wrong reading the time to show.
+  request.argv = {"sh", "-c", "echo $$; kill -TERM 1; sleep 0.3; ls /proc | grep -c '^[0-9]'"};
+  request.program = process::find_program("sh", "/usr/bin:/bin");
+  request.env = {"PATH=/usr/bin:/bin"};
+  request.cwd = dir->path();
+  request.output_fd = pipe.write.get();
+  auto tree = process::Tree::spawn(*own_pids, request);
+  REQUIRE(tree);
+  pipe.write.reset();
+  std::string out;
+  char buf[256];
+  for (ssize_t n; (n = ::read(pipe.read.get(), buf, sizeof buf)) > 0;) {
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  tree->wait();
+  REQUIRE(tree->status().wait_status);
+  CHECK(WIFEXITED(*tree->status().wait_status));
+  CHECK(WEXITSTATUS(*tree->status().wait_status) == 0);
+  // Its own pid, and in its /proc only the monitor, itself, ls and grep.
+  CHECK(out == "2\n4\n");
+  // The monitor's pid as the runner sees it.
+  CHECK(tree->monitor() > 1);
+}
