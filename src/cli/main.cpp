@@ -132,14 +132,12 @@ util::Status make_output_directories(const core::Config& config) {
   return util::Ok{};
 }
 
-// Ctrl-C and SIGTERM reach the runner through a signalfd: blocked before the first child
-// exists. Not sooner: until then nothing needs cleaning up, and Ctrl-C must still end a run
-// stuck reading what the user named (a --baseline FIFO with no writer).
+// Ctrl-C, SIGTERM and SIGHUP reach the runner through a signalfd: blocked before the first
+// child exists. Not sooner: until then nothing needs cleaning up, and Ctrl-C must still end a
+// run stuck reading what the user named (a --baseline FIFO with no writer). One ignored when
+// the runner starts (SIGHUP under nohup) stays ignored: the kernel discards it, signalfd or not.
 void block_stop_signals() {
-  sigset_t handled;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGTERM);
+  const sigset_t handled = core::stop_signals();
   sigprocmask(SIG_BLOCK, &handled, nullptr);
 }
 

@@ -442,7 +442,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   g_option_context_set_description(
       context.get(),
       "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed\n"
-      "(with --baseline: a regression), 130/143 interrupted by SIGINT/SIGTERM.\n"
+      "(with --baseline: a regression), 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.\n"
       "See ginsttest-runner(1).");
   int n_args = static_cast<int>(args.size()) - 1;
   char** argv_ptr = args.data();

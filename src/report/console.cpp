@@ -213,6 +213,14 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
   draw_progress();
 }
 
+void Console::killing_tests(int signo) {
+  clear_progress();
+  // Also with --quiet: it says why the tests end at once and what they may not have cleaned.
+  print_line(fmt::format("Interrupted again by {}: killing the remaining tests",
+                         core::signal_name(signo)));
+  draw_progress();
+}
+
 void Console::run_finished(const core::RunSummary& summary) {
   clear_progress();
   print_line(summary_line(summary));

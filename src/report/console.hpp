@@ -33,6 +33,7 @@ public:
   void test_progress(const core::TestSpec& spec, std::size_t points,
                      std::optional<std::uint64_t> planned) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void killing_tests(int signo) override;
   void run_finished(const core::RunSummary& summary) override;
 
 private:

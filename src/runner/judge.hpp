@@ -29,7 +29,7 @@ struct JobFacts {
 // How the watch of a test ended.
 struct Ending {
   std::optional<std::string> start_error; // the test could not be started at all
-  int interrupted_by = 0;                 // SIGINT or SIGTERM ended it with the run
+  int interrupted_by = 0;                 // a stop signal (SIGINT...) ended it with the run
   bool timed_out = false;                 // its deadline ended it
   process::TreeStatus status;             // what its monitor reported
 };

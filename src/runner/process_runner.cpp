@@ -168,11 +168,18 @@ Event ProcessRunner::wait() {
   return next;
 }
 
-std::vector<Finished> ProcessRunner::abort(int signo) {
+std::vector<Finished> ProcessRunner::abort(int signo, const KillingNow& killing_now) {
   m_prepared.reset(); // its directory goes now
   m_watcher.terminate_all(signo);
+  bool killing = false;
   while (!m_active.empty()) {
-    poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending
+    // The user who presses Ctrl-C again will not wait for the grace period: it ends now. Any
+    // further signal changes nothing.
+    if (const int again = poll_once(); again != 0 && !killing) {
+      killing = true;
+      killing_now(again);
+      m_watcher.kill_all();
+    }
   }
   m_progress.clear();
   std::vector<Finished> out{std::make_move_iterator(m_done.begin()),
