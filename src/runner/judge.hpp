@@ -20,10 +20,11 @@ namespace ginsttest::runner {
 
 // What the judge needs to know of the test beyond how it ended, for its wording.
 struct JobFacts {
-  std::string program;             // the file executed
-  std::filesystem::path work_dir;  // its working directory
-  std::chrono::seconds timeout{0}; // as configured; 0: none
-  std::optional<uid_t> run_as;     // the user it ran as, when the runner is root and it is not
+  std::string program;                // the file executed
+  std::filesystem::path work_dir;     // its working directory
+  std::chrono::seconds timeout{0};    // as configured; 0: none
+  std::optional<uid_t> run_as;        // the user it ran as, when the runner is root and it is not
+  std::optional<mode_t> program_mode; // the program's st_mode, looked up when its exec got EACCES
 };
 
 // How the watch of a test ended.

@@ -1,5 +1,6 @@
 #include "runner/process_runner.hpp"
 
+#include "process/program.hpp"
 #include "runner/test_output.hpp"
 #include "util/fd.hpp"
 #include "util/strings.hpp"
@@ -137,6 +138,10 @@ util::Status ProcessRunner::launch(Active& test) {
 
 core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   test.job.servers.reset(); // the test's own display and bus, if any
+  if (ending.status.exec_errno == EACCES) {
+    // Why it was refused: a file nobody may execute, or one this user cannot reach.
+    test.job.facts.program_mode = process::file_mode(test.job.facts.program);
+  }
   core::TestResult result = judge(test.job.facts, ending, test.output.tally());
   result.started = test.started.wall;
   result.duration = Clock::now() - test.started.mono;
