@@ -15,6 +15,7 @@
 #include "history/baseline.hpp"
 #include "process/spawner.hpp"
 #include "report/console.hpp"
+#include "report/escape.hpp"
 #include "report/journal.hpp"
 #include "report/json.hpp"
 #include "report/junit.hpp"
@@ -40,13 +41,15 @@
 namespace ginsttest {
 namespace {
 
+// The runner's own messages may name what a test or its files are called: shown like the
+// console shows a test's text, without their control characters.
 int fail(std::string_view message) {
-  fmt::print(stderr, "ginsttest-runner: {}\n", message);
+  fmt::print(stderr, "ginsttest-runner: {}\n", report::terminal_text(message));
   return static_cast<int>(core::ExitCode::runner_error);
 }
 
 void warn(std::string_view message) {
-  fmt::print(stderr, "ginsttest-runner: warning: {}\n", message);
+  fmt::print(stderr, "ginsttest-runner: warning: {}\n", report::terminal_text(message));
 }
 
 // --log-msgid: only logs its messages, as gdtr does (a helper for scripts).
@@ -129,14 +132,12 @@ util::Status make_output_directories(const core::Config& config) {
   return util::Ok{};
 }
 
-// Ctrl-C and SIGTERM reach the runner through a signalfd: blocked before the first child
-// exists. Not sooner: until then nothing needs cleaning up, and Ctrl-C must still end a run
-// stuck reading what the user named (a --baseline FIFO with no writer).
+// Ctrl-C, SIGTERM and SIGHUP reach the runner through a signalfd: blocked before the first
+// child exists. Not sooner: until then nothing needs cleaning up, and Ctrl-C must still end a
+// run stuck reading what the user named (a --baseline FIFO with no writer). One ignored when
+// the runner starts (SIGHUP under nohup) stays ignored: the kernel discards it, signalfd or not.
 void block_stop_signals() {
-  sigset_t handled;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGTERM);
+  const sigset_t handled = core::stop_signals();
   sigprocmask(SIG_BLOCK, &handled, nullptr);
 }
 
@@ -244,7 +245,8 @@ runner::ProcessRunnerOptions runner_options(const core::Config& config, session:
 // 1 when a report could not be written, else 0.
 int exit_status(const core::RunSummary& summary, const std::vector<std::string>& write_errors) {
   for (const auto& error : write_errors) {
-    fmt::print(stderr, "ginsttest-runner: cannot write a report: {}\n", error);
+    fmt::print(stderr, "ginsttest-runner: cannot write a report: {}\n",
+               report::terminal_text(error));
   }
   if (summary.interrupted_by) {
     return core::exit_code_for_signal(*summary.interrupted_by);

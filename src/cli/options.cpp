@@ -282,18 +282,24 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
   };
 }
 
-// gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p"). GOption's optional values
-// must be attached, so "-p 4" becomes "--parallel=4".
+// gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p", "-p glib/"). Left to
+// GOption, an optional value is whatever word follows that does not start with '-', so
+// "-p glib/" would be a bad number rather than -p and a prefix: a number after -p is its value
+// ("--parallel=4"), anything else is not ("--parallel=", one per CPU). After "--", "-p" is a
+// prefix.
 std::vector<std::string> join_parallel_values(int argc, char** argv) {
   std::vector<std::string> joined;
+  bool options_ended = false;
   for (int i = 0; i < argc; i++) {
-    const bool is_parallel =
-        std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--parallel") == 0;
-    if (is_parallel && i + 1 < argc && all_digits(argv[i + 1])) {
-      joined.push_back(fmt::format("--parallel={}", argv[i + 1]));
-      i++;
-    } else {
+    const bool is_parallel = !options_ended && (std::strcmp(argv[i], "-p") == 0 ||
+                                                std::strcmp(argv[i], "--parallel") == 0);
+    options_ended = options_ended || std::strcmp(argv[i], "--") == 0;
+    if (!is_parallel) {
       joined.emplace_back(argv[i]);
+    } else if (i + 1 < argc && all_digits(argv[i + 1])) {
+      joined.push_back(fmt::format("--parallel={}", argv[++i]));
+    } else {
+      joined.emplace_back("--parallel=");
     }
   }
   return joined;
@@ -453,7 +459,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   g_option_context_set_description(
       context.get(),
       "Exit status: 0 all tests passed or skipped, 1 the runner could not run, 2 a test failed\n"
-      "(with --baseline: a regression), 130/143 interrupted by SIGINT/SIGTERM.\n"
+      "(with --baseline: a regression), 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.\n"
       "See ginsttest-runner(1).");
   int n_args = static_cast<int>(args.size()) - 1;
   char** argv_ptr = args.data();
@@ -471,8 +477,14 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
     }
   }
   tmt_options(out.config);
+  // GOption leaves the "--" that ended the options among the other words.
+  bool options_ended = false;
   for (int i = 1; i < n_args; i++) {
-    out.config.prefixes.emplace_back(argv_ptr[i]);
+    if (!options_ended && std::strcmp(argv_ptr[i], "--") == 0) {
+      options_ended = true;
+    } else {
+      out.config.prefixes.emplace_back(argv_ptr[i]);
+    }
   }
   return out;
 }

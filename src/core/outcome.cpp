@@ -132,6 +132,27 @@ std::string interruption(int signo) {
   return "interrupted by " + signal_name(signo);
 }
 
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (const int signo : {SIGINT, SIGTERM, SIGHUP}) {
+    sigaddset(&set, signo);
+  }
+  return set;
+}
+
+int pending_stop_signal() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  sigpending(&pending);
+  for (const int signo : {SIGINT, SIGTERM, SIGHUP}) {
+    if (sigismember(&pending, signo) == 1) {
+      return signo;
+    }
+  }
+  return 0;
+}
+
 std::string signal_name(int signo) {
   if (const char* abbrev = ::sigabbrev_np(signo)) {
     return fmt::format("SIG{}", abbrev);

@@ -10,8 +10,11 @@
 //   stopped by Ctrl-C      INTERRUPTED "interrupted"
 //
 //   runner exit code: 0 every test passed or skipped, 1 the runner could not do its job,
-//   2 at least one test did not pass, 128+N after signal N (130 SIGINT, 143 SIGTERM).
+//   2 at least one test did not pass, 128+N after signal N (129 SIGHUP, 130 SIGINT,
+//   143 SIGTERM).
 #pragma once
+
+#include <signal.h>
 
 #include <optional>
 #include <string>
@@ -77,5 +80,12 @@ enum class ExitCode : int {
 inline int exit_code_for_signal(int signo) {
   return 128 + signo;
 }
+
+// The signals that stop a run, which then ends its tests, reports them and cleans up: SIGINT
+// (Ctrl-C), SIGTERM, and SIGHUP (the terminal or the ssh session was closed). The runner blocks
+// them before it starts its first child and reads them from a signalfd.
+sigset_t stop_signals();
+// The first of them pending for the calling thread (in that order), or 0.
+int pending_stop_signal();
 
 } // namespace ginsttest::core

@@ -1,9 +1,16 @@
 #include "discovery/test_file.hpp"
 
+#include "util/expected.hpp"
+#include "util/fd.hpp"
 #include "util/glib_ptr.hpp"
+#include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace ginsttest::discovery {
@@ -17,6 +24,16 @@ std::string optional_string(GKeyFile* kf, const char* key) {
   return value ? value.get() : "";
 }
 
+// Why a key that GLib gave no value for cannot be used: "" when it is simply absent. A value
+// that is not UTF-8 is there all the same, and "no Exec key" would send its author looking for
+// the wrong mistake.
+std::string unusable_value(const util::GErrorOut& error, const char* key) {
+  if (error.matches(G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING)) {
+    return fmt::format("the value of {} is not valid UTF-8", key);
+  }
+  return {};
+}
+
 // Fills `spec` from the keyfile; returns the reason it cannot be used, or "" when it can.
 std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   if (!g_key_file_has_group(kf, group)) {
@@ -26,7 +43,8 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   util::GErrorOut exec_error;
   util::GCharPtr exec{g_key_file_get_string(kf, group, "Exec", exec_error.out())};
   if (!exec) {
-    return "no Exec key";
+    const std::string problem = unusable_value(exec_error, "Exec");
+    return problem.empty() ? "no Exec key" : problem;
   }
   util::GErrorOut parse_error;
   int argc = 0;
@@ -40,9 +58,11 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   util::GStrvPtr argv{argv_raw};
   spec.argv.assign(argv.get(), argv.get() + argc);
 
-  util::GCharPtr type{g_key_file_get_string(kf, group, "Type", nullptr)};
+  util::GErrorOut type_error;
+  util::GCharPtr type{g_key_file_get_string(kf, group, "Type", type_error.out())};
   if (!type) {
-    return "no Type key (expected session or session-exclusive)";
+    const std::string problem = unusable_value(type_error, "Type");
+    return problem.empty() ? "no Type key (expected session or session-exclusive)" : problem;
   }
   if (std::strcmp(type.get(), "session") == 0) {
     spec.type = core::TestType::session;
@@ -56,7 +76,12 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   spec.description = optional_string(kf, "Description");
 
   gsize n_env = 0;
-  util::GStrvPtr env{g_key_file_get_string_list(kf, group, "TestEnvironment", &n_env, nullptr)};
+  util::GErrorOut env_error;
+  util::GStrvPtr env{
+      g_key_file_get_string_list(kf, group, "TestEnvironment", &n_env, env_error.out())};
+  if (const std::string problem = unusable_value(env_error, "TestEnvironment"); !problem.empty()) {
+    return problem;
+  }
   for (gsize i = 0; env && i < n_env; i++) {
     const std::string_view entry = env.get()[i];
     const auto eq = entry.find('=');
@@ -66,6 +91,67 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
     spec.environment.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
   }
   return {};
+}
+
+// What kind of file `mode` is, for an error: "a FIFO".
+const char* file_kind(mode_t mode) {
+  switch (mode & S_IFMT) {
+  case S_IFDIR:
+    return "a directory";
+  case S_IFIFO:
+    return "a FIFO";
+  case S_IFSOCK:
+    return "a socket";
+  case S_IFCHR:
+    return "a character device";
+  case S_IFBLK:
+    return "a block device";
+  }
+  return "not a regular file";
+}
+
+// The text of `path`, or "PATH: reason". Symlinks are followed (distributions link .test files to
+// shared ones); anything but a regular file is refused without reading from it, the open itself
+// made with O_NONBLOCK so that a FIFO without a writer cannot hang the run, and at most
+// max_test_file_bytes are read: a .test file is a few hundred bytes, and a huge one must not
+// cost its size in memory (twice over, once more for GKeyFile).
+util::Expected<std::string> read_test_file(const std::filesystem::path& path) {
+  const auto failed = [&](std::string_view why) {
+    return util::unexpected(fmt::format("{}: {}", path.string(), why));
+  };
+  util::Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0) {
+    return failed(util::errno_text(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return failed(fmt::format("{}, not a .test file", file_kind(st.st_mode)));
+  }
+  const auto too_big = [&](auto size) {
+    return failed(
+        fmt::format("{} bytes, too big for a .test file (at most {})", size, max_test_file_bytes));
+  };
+  if (static_cast<std::uintmax_t>(st.st_size) > max_test_file_bytes) {
+    return too_big(st.st_size);
+  }
+  std::string contents;
+  char buffer[16384];
+  while (true) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return failed(util::errno_text(errno));
+    }
+    if (n == 0) {
+      return contents;
+    }
+    contents.append(buffer, static_cast<std::size_t>(n));
+    if (contents.size() > max_test_file_bytes) {
+      return too_big(fmt::format("more than {}", max_test_file_bytes)); // it grew meanwhile
+    }
+  }
 }
 
 core::TestSpec base_spec(const TestLocation& file) {
@@ -97,17 +183,13 @@ core::TestSpec parse_test_file(const TestLocation& file, std::string_view conten
 }
 
 core::TestSpec load_test_file(const TestLocation& file) {
-  gchar* raw = nullptr;
-  gsize length = 0;
-  util::GErrorOut error;
-  if (!g_file_get_contents(file.file.c_str(), &raw, &length, error.out())) {
+  auto contents = read_test_file(file.file);
+  if (!contents) {
     core::TestSpec spec = base_spec(file);
-    // GLib's message already names the file.
-    spec.load_error = error.message();
+    spec.load_error = contents.error().what;
     return spec;
   }
-  util::GCharPtr contents{raw};
-  return parse_test_file(file, std::string_view{raw, length});
+  return parse_test_file(file, *contents);
 }
 
 } // namespace ginsttest::discovery

@@ -505,10 +505,6 @@ sigset_t waited_signals() noexcept {
 // it has the pid; it waits at most this long.
 constexpr std::int64_t started_delay_ns = 20 * 1000 * 1000;
 
-// Waits for the test's processes: reaps them, ends what the main process leaves running (SIGTERM,
-// then SIGKILL after the grace period), and does the same when asked to (SIGTERM). Sends
-// `started` and, when leftovers must be waited for, the exit status as they are due; the rest
-// is left in `batch`. Returns how many processes were left running.
 // Reaps every child that has ended; the main process's wait status goes to `batch`. True when
 // no child is left.
 bool reap(pid_t main_pid, bool& main_done, ReportBatch& batch) noexcept {
@@ -538,6 +534,11 @@ int wait_for_signal(const sigset_t& waited, std::int64_t ns, bool outside_only) 
   return signo;
 }
 
+// Waits for the test's processes: reaps them, ends what the main process leaves running (SIGTERM,
+// then SIGKILL after the grace period), and does the same when asked to (SIGTERM); asked a
+// second time, it kills what is left at once. Sends `started` and, when leftovers must be
+// waited for, the exit status as they are due; the rest is left in `batch`. Returns how many
+// processes were left running.
 int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexcept {
   const sigset_t waited = waited_signals();
   enum class Phase { running, terminating, killing } phase = Phase::running;
@@ -547,6 +548,7 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
   bool main_done = false;
   int leftovers = 0;
   std::int64_t deadline = 0;
+  int stop_requests = 0; // SIGTERMs received: the first stops the test, a second kills it now
   while (true) {
     if (reap(main_pid, main_done, batch) && main_done) {
       return leftovers;
@@ -571,11 +573,17 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
     } else if (!started_sent) {
       wait_ns = std::max<std::int64_t>(0, started_due - now_ns());
     }
-    if (wait_for_signal(waited, wait_ns, s.ignore_inside_signals) == SIGTERM &&
-        phase == Phase::running) {
-      signal_descendants(SIGTERM);
-      phase = Phase::terminating;
-      deadline = now_ns() + s.grace_ns;
+    if (wait_for_signal(waited, wait_ns, s.ignore_inside_signals) == SIGTERM) {
+      stop_requests++;
+      if (phase == Phase::running) {
+        signal_descendants(SIGTERM);
+        phase = Phase::terminating;
+        deadline = now_ns() + s.grace_ns;
+      } else if (phase == Phase::terminating && stop_requests >= 2) {
+        // Asked again (Ctrl-C twice): the grace period ends now. A first request that finds
+        // the leftovers of an ended test in their grace leaves them that grace.
+        phase = Phase::killing;
+      }
     }
     if (phase == Phase::terminating && now_ns() >= deadline) {
       phase = Phase::killing;

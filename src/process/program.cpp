@@ -24,4 +24,12 @@ std::string find_program(std::string_view name, std::string_view search_path) {
   return std::string{name};
 }
 
+std::optional<mode_t> file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return st.st_mode;
+}
+
 } // namespace ginsttest::process

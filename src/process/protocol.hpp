@@ -34,10 +34,12 @@
 //
 // Stopping a test: SIGTERM to the monitor (a timeout, Ctrl-C, the runner ending). The monitor
 // passes SIGTERM to every process of the test, then SIGKILL after the request's grace period,
-// reports and exits. The runner signals the monitor through a pidfd opened when `started`
-// arrives, once a later read has found the pipe open: only the monitor holds its write end,
-// until it exits, so the pid was still the monitor's when the pidfd was opened, and the pidfd
-// names it for good (process::Tree::signal_monitor).
+// reports and exits. A second SIGTERM (Ctrl-C again) ends the grace period at once; the runner
+// sends it some milliseconds after the first, since two pending at once would count as one. The
+// runner signals the monitor through a pidfd opened when `started` arrives, once a later read has
+// found the pipe open: only the monitor holds its write end, until it exits, so the pid was still
+// the monitor's when the pidfd was opened, and the pidfd names it for good
+// (process::Tree::signal_monitor).
 #pragma once
 
 #include <cstddef>

@@ -84,7 +84,12 @@ util::Expected<Spawner> Spawner::start(bool pid_namespaces) {
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // A process group of its own: what a terminal sends the runner's group (SIGHUP when it is
+  // closed, SIGINT on Ctrl-C) is the runner's to handle; the helper would die of a SIGHUP, and
+  // its monitors would then end their tests before the runner could report them.
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   const auto program = spawner_program();
   std::string program_arg = program.string();

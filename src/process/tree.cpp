@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ginsttest::process {
@@ -28,8 +29,8 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 
 Tree::Tree(Tree&& other) noexcept
     : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
-      m_pidfd_opened(other.m_pidfd_opened), m_terminate_requested(other.m_terminate_requested),
-      m_signalled(other.m_signalled), m_reports(std::move(other.m_reports)),
+      m_pidfd_opened(other.m_pidfd_opened), m_signals_asked(other.m_signals_asked),
+      m_signals_sent(other.m_signals_sent), m_reports(std::move(other.m_reports)),
       m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
@@ -48,7 +49,7 @@ bool Tree::read_reports() {
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      if (m_terminate_requested && !m_signalled && m_monitor > 0) {
+      if (signal_owed() && m_monitor > 0) {
         if (!m_pidfd_opened) {
           // Opened first, then the pipe read again: found open, it proves the pid was still
           // the monitor's when the pidfd was opened (see signal_monitor).
@@ -113,12 +114,19 @@ void Tree::mark_finished() {
 
 void Tree::terminate() {
   // Until the monitor's first report arrives with its pid, the request waits.
-  m_terminate_requested = true;
+  m_signals_asked = std::max(m_signals_asked, 1);
+  read_reports();
+}
+
+void Tree::kill() {
+  m_signals_asked = 2;
   read_reports();
 }
 
 void Tree::signal_monitor() {
-  m_signalled = true;
+  // One signal per read_reports() call: two SIGTERMs sent together could reach the monitor as
+  // one (standard signals do not queue), and a kill would be taken for a mere stop.
+  m_signals_sent++;
   // Only the monitor holds the write end of the report pipe (close-on-exec in its test), until
   // it exits. So while a read finds the pipe open the monitor has not exited, let alone been
   // reaped by the spawner: its pid is its own, and so is the pidfd opened for that pid before
@@ -135,7 +143,7 @@ void Tree::signal_monitor() {
 void Tree::wait() {
   while (!read_reports()) {
     pollfd pfd{m_reports.get(), POLLIN, 0};
-    ::poll(&pfd, 1, -1);
+    ::poll(&pfd, 1, signal_owed() ? signal_interval_ms : -1);
   }
 }
 

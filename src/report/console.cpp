@@ -1,5 +1,6 @@
 #include "report/console.hpp"
 
+#include "report/escape.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -13,19 +14,26 @@ constexpr const char* green = "32";
 constexpr const char* red = "31";
 constexpr const char* yellow = "33";
 
-// Output lines are shown as printed, but for carriage returns (they would overprint our lines)
-// and control characters other than tab and escape (colours stay), shown as '?'.
-std::string printable(std::string_view line) {
-  std::string out;
-  out.reserve(line.size());
-  for (char c : line) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\r') {
-      continue;
-    }
-    out.push_back((byte < 0x20 && c != '\t' && c != '\x1b') || byte == 0x7f ? '?' : c);
+// A line of a test's output as shown: a carriage return ending it (a CRLF line end) is dropped,
+// one anywhere else would overprint our lines and is shown escaped like any control character.
+std::string shown_output_line(std::string_view line) {
+  if (line.ends_with('\r')) {
+    line.remove_suffix(1);
   }
-  return out;
+  return terminal_line(line);
+}
+
+// `line` cut to at most `width` bytes, "..." ending it when cut, never inside a UTF-8 sequence.
+std::string cut_to_width(std::string line, std::size_t width) {
+  if (line.size() <= width) {
+    return line;
+  }
+  std::size_t end = width - 3;
+  while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xc0) == 0x80) {
+    end--; // a continuation byte: the character starts before
+  }
+  line.resize(end);
+  return line + "...";
 }
 
 } // namespace
@@ -93,13 +101,9 @@ void Console::draw_progress() {
           .count();
   std::string line = fmt::format("[{}/{} {}:{:02}] ", m_done, m_total, elapsed / 60, elapsed % 60);
   for (std::size_t i = 0; i < m_running.size(); i++) {
-    line += (i ? ", " : "") + m_running[i];
+    line += (i ? ", " : "") + m_running[i].shown;
   }
-  const auto width = static_cast<std::size_t>(std::max(10, m_options.width - 1));
-  if (line.size() > width) {
-    line.resize(width - 3);
-    line += "...";
-  }
+  line = cut_to_width(std::move(line), static_cast<std::size_t>(std::max(10, m_options.width - 1)));
   std::fputs(line.c_str(), m_options.out);
   m_progress_shown = true;
   std::fflush(m_options.out);
@@ -122,11 +126,12 @@ void Console::run_started(const RunInfo& info) {
 
 void Console::test_started(const core::TestSpec& spec) {
   clear_progress();
-  m_running.push_back(spec.name);
+  const std::string name = terminal_line(spec.name);
+  m_running.push_back(Running{spec.name, name});
   if (!m_options.quiet) {
-    print_line(fmt::format("Running test: {}", spec.name));
+    print_line(fmt::format("Running test: {}", name));
     if (!spec.selected_because.empty()) {
-      print_line("    " + printable(spec.selected_because));
+      print_line("    " + terminal_line(spec.selected_because));
     }
   }
   draw_progress();
@@ -135,9 +140,10 @@ void Console::test_started(const core::TestSpec& spec) {
 void Console::test_progress(const core::TestSpec& spec, std::size_t points,
                             std::optional<std::uint64_t> planned) {
   for (auto& entry : m_running) {
-    if (entry == spec.name || entry.starts_with(spec.name + " (")) {
-      entry = planned ? fmt::format("{} ({}/{})", spec.name, points, *planned)
-                      : fmt::format("{} ({})", spec.name, points);
+    if (entry.name == spec.name) {
+      const std::string name = terminal_line(spec.name);
+      entry.shown = planned ? fmt::format("{} ({}/{})", name, points, *planned)
+                            : fmt::format("{} ({})", name, points);
     }
   }
   if (m_options.progress) {
@@ -149,11 +155,10 @@ void Console::test_progress(const core::TestSpec& spec, std::size_t points,
 void Console::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   clear_progress();
   m_done++;
-  std::erase_if(m_running, [&](const std::string& entry) {
-    return entry == spec.name || entry.starts_with(spec.name + " (");
-  });
+  std::erase_if(m_running, [&](const Running& entry) { return entry.name == spec.name; });
   const bool failed = core::is_failure(result.outcome);
-  const std::string line = result_line(spec, result);
+  // The name, and a reason that may quote the test (a TAP point, "Bail out!"), shown safely.
+  const std::string line = terminal_line(result_line(spec, result));
   if (failed) {
     const bool regression =
         result.baseline && result.baseline->comparison == core::Comparison::regression;
@@ -174,7 +179,7 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
                                                        : green;
   print_line(paint(std::string_view{line}.substr(0, colon), colour) + line.substr(colon));
   for (const auto& note : result.notes) {
-    print_line(fmt::format("  note: {}", note));
+    print_line(fmt::format("  note: {}", terminal_line(note)));
   }
   // The failed test points of a TAP test, each on its line (the reason names only a few).
   constexpr std::size_t max_listed = 20;
@@ -187,7 +192,7 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
       print_line("  not ok: ...");
       break;
     }
-    print_line(fmt::format("  not ok: {}", subtest.name));
+    print_line(fmt::format("  not ok: {}", terminal_line(subtest.name)));
   }
   if (failed && m_options.output_lines > 0 && !result.output_tail.empty()) {
     // Show the last output_lines lines of what the runner kept.
@@ -197,17 +202,25 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
       std::string log;
       if (result.log_file) {
         log = fmt::format(", {} in {}", result.log_incomplete ? "only the start" : "whole",
-                          result.log_file->string());
+                          terminal_line(result.log_file->string()));
       }
       print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
                              result.output_bytes, log));
     }
     while (!tail.empty()) {
       const auto nl = tail.find('\n');
-      print_line("  | " + printable(tail.substr(0, nl)));
+      print_line("  | " + shown_output_line(tail.substr(0, nl)));
       tail.remove_prefix(nl == std::string_view::npos ? tail.size() : nl + 1);
     }
   }
+  draw_progress();
+}
+
+void Console::killing_tests(int signo) {
+  clear_progress();
+  // Also with --quiet: it says why the tests end at once and what they may not have cleaned.
+  print_line(fmt::format("Interrupted again by {}: killing the remaining tests",
+                         core::signal_name(signo)));
   draw_progress();
 }
 

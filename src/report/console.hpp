@@ -1,5 +1,7 @@
 // The human-readable console output: gdtr's lines, a failed test's output after its FAIL line,
-// and on a smart terminal one progress line kept at the bottom.
+// and on a smart terminal one progress line kept at the bottom. Whatever comes from a test (its
+// name, output, TAP points, notes naming its files) is shown through terminal_line() (see
+// report/escape.hpp): a test cannot send the terminal a control sequence.
 #pragma once
 
 #include "core/defaults.hpp"
@@ -31,6 +33,7 @@ public:
   void test_progress(const core::TestSpec& spec, std::size_t points,
                      std::optional<std::uint64_t> planned) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void killing_tests(int signo) override;
   void run_finished(const core::RunSummary& summary) override;
 
 private:
@@ -42,8 +45,12 @@ private:
   ConsoleOptions m_options;
   std::size_t m_total = 0;
   std::size_t m_done = 0;
-  std::vector<std::string> m_running;  // names, with " (done/planned)" for TAP tests
-  std::vector<std::string> m_failures; // "FAIL: name (reason)", repeated after the summary
+  struct Running {
+    std::string name;  // as the test is named
+    std::string shown; // as the progress line shows it, with " (done/planned)" for TAP tests
+  };
+  std::vector<Running> m_running;
+  std::vector<std::string> m_failures; // "FAIL: name (reason)" as shown, repeated after the summary
   std::size_t m_regressions = 0;       // how many of them come first, as regressions
   bool m_progress_shown = false;
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();

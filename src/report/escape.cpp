@@ -191,4 +191,35 @@ std::string tap_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+enum class LineFeeds { escape, keep };
+
+std::string terminal_safe(std::string_view text, LineFeeds line_feeds) {
+  std::string out;
+  out.reserve(text.size());
+  for_each_character(text, [&](char32_t code, std::string_view bytes) {
+    const bool control = code == invalid || code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    const bool kept = code == '\t' || (code == '\n' && line_feeds == LineFeeds::keep);
+    if (!control || kept) {
+      out += bytes;
+      return;
+    }
+    for (const char byte : bytes) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(byte));
+    }
+  });
+  return out;
+}
+
+} // namespace
+
+std::string terminal_line(std::string_view text) {
+  return terminal_safe(text, LineFeeds::escape);
+}
+
+std::string terminal_text(std::string_view text) {
+  return terminal_safe(text, LineFeeds::keep);
+}
+
 } // namespace ginsttest::report

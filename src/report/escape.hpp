@@ -37,4 +37,17 @@ std::string one_line(std::string_view text);
 // A TAP test point description: one line, with '#' and '\' escaped as TAP 14 asks.
 std::string tap_escape(std::string_view text);
 
+// Text from a test (its name, output, TAP points, reasons that quote them) made safe to show on
+// a terminal, which would otherwise obey the control sequences in it: redraw a FAIL line as
+// PASS, set the window title, write the clipboard (OSC 52). Valid UTF-8 is kept, and so is a
+// tab; every byte of every other control character (C0, DEL, and the C1 controls U+0080 to
+// U+009F, which some terminals obey as ESC + a letter) is shown as "\xNN", and so is every byte
+// that is not UTF-8 (a lone 0x9b is CSI to a terminal in 8-bit mode). The bytes of what was
+// escaped can so be read back from the screen; a backslash is kept as it is, so "\x1b" could
+// also have been printed as such, but it is harmless either way.
+// terminal_line() escapes line feeds too: the text is one line of ours (a name, a reason).
+// terminal_text() keeps them: several lines of a message.
+std::string terminal_line(std::string_view text);
+std::string terminal_text(std::string_view text);
+
 } // namespace ginsttest::report

@@ -29,6 +29,9 @@ public:
   virtual void test_progress(const core::TestSpec& /*spec*/, std::size_t /*points*/,
                              std::optional<std::uint64_t> /*planned*/) {}
   virtual void test_finished(const core::TestSpec& /*spec*/, const core::TestResult& /*result*/) {}
+  // While the running tests were being stopped, a stop signal (`signo`) came again: they are
+  // killed now, without the rest of their grace period.
+  virtual void killing_tests(int /*signo*/) {}
   // The run was stopped by signal `signo` before this test could start. Called after the
   // running tests have finished, once for each test of the plan that never ran, in plan order.
   virtual void test_not_run(const core::TestSpec& /*spec*/, int /*signo*/) {}
@@ -61,6 +64,11 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
     for (auto& r : m_reporters) {
       r->test_finished(spec, result);
+    }
+  }
+  void killing_tests(int signo) override {
+    for (auto& r : m_reporters) {
+      r->killing_tests(signo);
     }
   }
   void test_not_run(const core::TestSpec& spec, int signo) override {

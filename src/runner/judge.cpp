@@ -4,6 +4,7 @@
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -77,12 +78,18 @@ core::TestResult judge(const JobFacts& facts, const Ending& ending, tap::Tally* 
     result.notes.push_back(fmt::format("killed {} process{} the test left running",
                                        status.leftovers, status.leftovers == 1 ? "" : "es"));
   }
-  if (status.exec_errno == EACCES && facts.run_as) {
-    result.notes.push_back(
-        fmt::format("the test runs as uid {} (the runner was started as root): install it where "
-                    "that user can read it, choose another with --user, or keep root with "
-                    "--as-root",
-                    *facts.run_as));
+  if (status.exec_errno == EACCES) {
+    if (const auto mode = facts.program_mode; mode && S_ISREG(*mode) && (*mode & 0111) == 0) {
+      // Nobody may execute it, root neither: another user or place would not help.
+      result.notes.push_back(fmt::format("{} is not executable (its mode is {:04o}): give it "
+                                         "execute permission",
+                                         facts.program, *mode & 07777));
+    } else if (facts.run_as) {
+      result.notes.push_back(fmt::format(
+          "the test runs as uid {} (the runner was started as root): install it where that user "
+          "can read it, choose another with --user, or keep root with --as-root",
+          *facts.run_as));
+    }
   }
   return result;
 }

@@ -20,16 +20,17 @@ namespace ginsttest::runner {
 
 // What the judge needs to know of the test beyond how it ended, for its wording.
 struct JobFacts {
-  std::string program;             // the file executed
-  std::filesystem::path work_dir;  // its working directory
-  std::chrono::seconds timeout{0}; // as configured; 0: none
-  std::optional<uid_t> run_as;     // the user it ran as, when the runner is root and it is not
+  std::string program;                // the file executed
+  std::filesystem::path work_dir;     // its working directory
+  std::chrono::seconds timeout{0};    // as configured; 0: none
+  std::optional<uid_t> run_as;        // the user it ran as, when the runner is root and it is not
+  std::optional<mode_t> program_mode; // the program's st_mode, looked up when its exec got EACCES
 };
 
 // How the watch of a test ended.
 struct Ending {
   std::optional<std::string> start_error; // the test could not be started at all
-  int interrupted_by = 0;                 // SIGINT or SIGTERM ended it with the run
+  int interrupted_by = 0;                 // a stop signal (SIGINT...) ended it with the run
   bool timed_out = false;                 // its deadline ended it
   process::TreeStatus status;             // what its monitor reported
 };

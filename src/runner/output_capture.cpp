@@ -71,9 +71,13 @@ void OutputCapture::append(std::string_view data) {
 std::string OutputCapture::tail(unsigned max_lines) const {
   std::string_view kept = m_kept;
   if (m_dropped_front) {
-    // The first kept line is probably cut: start at the next full one.
+    // The first kept line is probably cut: start at the next full one. Unless there is none (a
+    // test that printed one huge line, with or without a line feed): then the end of that line
+    // is all there is to show.
     const auto nl = kept.find('\n');
-    kept.remove_prefix(nl == std::string_view::npos ? 0 : nl + 1);
+    if (nl != std::string_view::npos && nl + 1 < kept.size()) {
+      kept.remove_prefix(nl + 1);
+    }
   }
   return std::string{util::last_lines(kept, max_lines)};
 }

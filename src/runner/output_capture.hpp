@@ -26,7 +26,8 @@ public:
   // holds exactly what came before, a full disk cuts a log, not the run), and notes() says so.
   void append(std::string_view data);
 
-  // The last `max_lines` complete or partial lines of what is kept in memory.
+  // The last `max_lines` complete or partial lines of what is kept in memory. A line cut by the
+  // limit is left out, unless it is the only one: then its end is kept.
   std::string tail(unsigned max_lines) const;
 
   std::uint64_t total_bytes() const { return m_total; }

@@ -1,5 +1,6 @@
 #include "runner/process_runner.hpp"
 
+#include "process/program.hpp"
 #include "runner/test_output.hpp"
 #include "util/fd.hpp"
 #include "util/strings.hpp"
@@ -147,6 +148,10 @@ util::Status ProcessRunner::launch(Active& test) {
 
 core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
   test.job.servers.reset(); // the test's own display and bus, if any
+  if (ending.status.exec_errno == EACCES) {
+    // Why it was refused: a file nobody may execute, or one this user cannot reach.
+    test.job.facts.program_mode = process::file_mode(test.job.facts.program);
+  }
   core::TestResult result = judge(test.job.facts, ending, test.output.tally());
   result.started = test.started.wall;
   result.duration = Clock::now() - test.started.mono;
@@ -188,11 +193,18 @@ Event ProcessRunner::wait() {
   return next;
 }
 
-std::vector<Finished> ProcessRunner::abort(int signo) {
+std::vector<Finished> ProcessRunner::abort(int signo, const KillingNow& killing_now) {
   m_prepared.reset(); // its directory goes now
   m_watcher.terminate_all(signo);
+  bool killing = false;
   while (!m_active.empty()) {
-    poll_once(); // further SIGINT/SIGTERM change nothing: the trees are already ending
+    // The user who presses Ctrl-C again will not wait for the grace period: it ends now. Any
+    // further signal changes nothing.
+    if (const int again = poll_once(); again != 0 && !killing) {
+      killing = true;
+      killing_now(again);
+      m_watcher.kill_all();
+    }
   }
   m_progress.clear();
   std::vector<Finished> out{std::make_move_iterator(m_done.begin()),

@@ -19,8 +19,9 @@ namespace ginsttest::runner {
 
 class ProcessRunner final : public Runner {
 public:
-  // SIGINT and SIGTERM must already be blocked in the calling thread: the runner receives them
-  // through a signalfd. Tests are started through `spawner`, which must outlive the runner.
+  // The stop signals (core::stop_signals) must already be blocked in the calling thread: the
+  // runner receives them through a signalfd. Tests are started through `spawner`, which must
+  // outlive the runner.
   static util::Expected<std::unique_ptr<ProcessRunner>> create(ProcessRunnerOptions options,
                                                                process::Spawner& spawner);
   ~ProcessRunner() override;
@@ -30,7 +31,7 @@ public:
   // `spec` must outlive the test's run.
   void start(std::size_t id, const core::TestSpec& spec) override;
   Event wait() override;
-  std::vector<Finished> abort(int signo) override;
+  std::vector<Finished> abort(int signo, const KillingNow& killing_now) override;
 
   struct Active; // one started test; defined in the .cpp
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -17,7 +18,7 @@ struct Finished {
   core::TestResult result;
 };
 struct Interrupted {
-  int signo; // SIGINT or SIGTERM received by the runner
+  int signo; // a stop signal received by the runner: SIGINT, SIGTERM or SIGHUP
 };
 // How far a running Output=TAP test has got (sent at most a few times a second).
 struct Progress {
@@ -42,8 +43,11 @@ public:
   // stop.
   virtual Event wait() = 0;
   // Ends every running test (all of its processes) and returns their results, marked
-  // INTERRUPTED with `signo` named in the reason.
-  virtual std::vector<Finished> abort(int signo) = 0;
+  // INTERRUPTED with `signo` named in the reason. A stop signal that comes again meanwhile (a
+  // second Ctrl-C) kills them at once, without the rest of their grace period, and is told to
+  // `killing_now` first.
+  using KillingNow = std::function<void(int signo)>;
+  virtual std::vector<Finished> abort(int signo, const KillingNow& killing_now) = 0;
 };
 
 } // namespace ginsttest::runner

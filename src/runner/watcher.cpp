@@ -1,5 +1,6 @@
 #include "runner/watcher.hpp"
 
+#include "core/outcome.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -61,10 +62,7 @@ timespec time_left(Clock::time_point until) {
 } // namespace
 
 util::Expected<Watcher> Watcher::create() {
-  sigset_t set;
-  ::sigemptyset(&set);
-  ::sigaddset(&set, SIGINT);
-  ::sigaddset(&set, SIGTERM);
+  const sigset_t set = core::stop_signals();
   util::Fd signals{::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)};
   if (!signals) {
     return util::unexpected(fmt::format("signalfd: {}", util::errno_text(errno)));
@@ -94,6 +92,12 @@ void Watcher::terminate_all(int signo) {
   }
 }
 
+void Watcher::kill_all() {
+  for (auto& entry : m_watched) {
+    entry->watched.tree.kill();
+  }
+}
+
 Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
   // [0] signals, then per tree its report pipe and, while open, its stdout and stderr.
   constexpr std::size_t per_tree = 3;
@@ -106,6 +110,11 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
     fds.push_back(pollfd{w.err ? w.err.get() : -1, POLLIN, 0});
     if (w.deadline && (!wake_by || *w.deadline < *wake_by)) {
       wake_by = w.deadline;
+    }
+    if (w.tree.signal_owed()) {
+      // Sent by collect_ended() below, once the monitor has had time for the one before.
+      const auto soon = Clock::now() + std::chrono::milliseconds{process::Tree::signal_interval_ms};
+      wake_by = wake_by ? std::min(*wake_by, soon) : soon;
     }
   }
   timespec timeout{};

@@ -1,6 +1,7 @@
 // The middle step of running a test: watching it. The watcher knows process trees, their
-// output pipes, deadlines and the signalfd through which the runner receives SIGINT and SIGTERM;
-// it knows nothing about tests. Output goes to each tree's OutputSink as it arrives.
+// output pipes, deadlines and the signalfd through which the runner receives the stop signals
+// (core::stop_signals); it knows nothing about tests. Output goes to each tree's OutputSink as it
+// arrives.
 #pragma once
 
 #include "process/tree.hpp"
@@ -52,13 +53,13 @@ struct Ended {
 
 // What one wait brought.
 struct Woken {
-  int stop_signal = 0; // SIGINT or SIGTERM received, else 0
+  int stop_signal = 0; // a stop signal received (SIGINT, SIGTERM, SIGHUP), else 0
   std::vector<Ended> ended;
 };
 
 class Watcher {
 public:
-  // SIGINT and SIGTERM must already be blocked in the calling thread.
+  // The stop signals (core::stop_signals) must already be blocked in the calling thread.
   static util::Expected<Watcher> create();
 
   Watcher(Watcher&&) noexcept;
@@ -76,6 +77,8 @@ public:
 
   // Terminates every tree, to be reported as interrupted by `signo`.
   void terminate_all(int signo);
+  // Kills every tree now, without the rest of its grace period (see process::Tree::kill).
+  void kill_all();
 
 private:
   struct Entry;

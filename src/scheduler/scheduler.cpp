@@ -181,12 +181,13 @@ private:
     m_s.m_reporter.test_finished(spec, result);
   }
 
-  // SIGINT/SIGTERM: the running tests are ended, and every test of the plan is reported once,
+  // A stop signal: the running tests are ended, and every test of the plan is reported once,
   // those that never started too, in plan order (the exclusive ones waiting and the one looked
   // ahead at were taken from the plan first).
   void stop(int signo) {
     m_summary.interrupted_by = signo;
-    for (auto& done : m_s.m_runner.abort(signo)) {
+    const auto killing_now = [&](int again) { m_s.m_reporter.killing_tests(again); };
+    for (auto& done : m_s.m_runner.abort(signo, killing_now)) {
       finish(m_running.at(done.id), std::move(done.result));
       m_running.erase(done.id);
     }

@@ -28,7 +28,8 @@ public:
   // Runs tests 0..count-1 in that order, except that session-exclusive tests wait until every
   // session test has been started and then run one at a time, so the slots never idle for them.
   // A test whose file could not be loaded is reported as an error in its turn, without being
-  // started. After SIGINT/SIGTERM the running tests are ended and the summary says so.
+  // started. After a stop signal (SIGINT, SIGTERM, SIGHUP) the running tests are ended and the
+  // summary says so.
   core::RunSummary run(std::size_t count, const SpecLoader& load);
 
   // Every result gets its comparison with the baseline before it is reported, and the summary
@@ -45,7 +46,7 @@ private:
   Comparer m_compare;
 };
 
-// A run stopped by SIGINT/SIGTERM (`signo`) before its first test could start, reported as the
+// A run stopped by a stop signal (`signo`) before its first test could start, reported as the
 // scheduler reports an interrupted run: every test not run, then the end of the run.
 core::RunSummary cancel_run(report::Reporter& reporter, std::size_t count, const SpecLoader& load,
                             int signo);

@@ -91,12 +91,9 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     return util::unexpected(fmt::format("{} ({}) did not start: {}{}", spec.label,
                                         spec.request.program, reason, log_tail(spec.log)));
   };
-  // SIGINT and SIGTERM are blocked in the runner (it reads them from a signalfd): one that
+  // The stop signals are blocked in the runner (it reads them from a signalfd): one that
   // arrives now stays pending, and this signalfd, polled but never read, ends the wait for it.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
+  const sigset_t stop_signals = core::stop_signals();
   const util::Fd interrupts{::signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK)};
   const auto deadline = std::chrono::steady_clock::now() + spec.startup;
   std::string line;
@@ -117,9 +114,7 @@ util::Expected<Fixture> Fixture::start(process::Spawner& spawner, FixtureSpec sp
     ::poll(fds, ready_fd_open ? 3 : 2, static_cast<int>(left.count()));
     if (fds[1].revents != 0) {
       // Left pending for the runner; which one it is decides the exit status.
-      sigset_t pending;
-      sigpending(&pending);
-      const int signo = sigismember(&pending, SIGINT) ? SIGINT : SIGTERM;
+      const int signo = core::pending_stop_signal();
       auto failed = fail("interrupted by " + core::signal_name(signo));
       return util::interrupted(std::move(failed.error.what), signo);
     }

@@ -13,7 +13,7 @@ enum class ErrorKind {
   io,            // a file or directory could not be read, written or made
   configuration, // an option, or what it names, is not valid
   parse,         // a file's content is not what it must be
-  interrupted,   // SIGINT or SIGTERM arrived while waiting: `signal` says which
+  interrupted,   // a stop signal arrived while waiting: `signal` says which
 };
 
 // A recoverable failure: `what` names the file or step and the reason, ready to print.

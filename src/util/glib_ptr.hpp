@@ -48,6 +48,8 @@ public:
   GError** out() { return &m_raw; }
   explicit operator bool() const { return m_raw != nullptr; }
   std::string message() const { return m_raw ? m_raw->message : ""; }
+  // True when the error is `code` of `domain` (G_KEY_FILE_ERROR...).
+  bool matches(GQuark domain, int code) const { return g_error_matches(m_raw, domain, code); }
   ~GErrorOut() {
     if (m_raw) {
       g_error_free(m_raw);

@@ -36,8 +36,8 @@ assert_eq "$(entries "$SCRATCH/rep/grp_swap.test")" ".testtmp output.txt" "kept 
 assert_eq "$(cat "$SCRATCH/rep/grp_swap.test/output.txt")" "swapped" "kept output"
 grep -qE "^  note: $RUN_TMP/test-tmp-grp_swap.test-.{6}: left alone, the test put it there in place of its own directory$" "$OUT" \
     || fail "no note on the symlink left in the directory's place"
-# NUL and control bytes are shown as '?', escape sequences kept.
-assert_line "$OUT" $'  | a?b?c\x1b[1md'
+# NUL, control bytes and escape sequences are shown as \xNN: the terminal obeys none of them.
+assert_line "$OUT" '  | a\x00b\x01c\x1b[1md'
 # What the swapping test put in its directory's place is its own doing; nothing else remains.
 leftover=$(find "$RUN_TMP" -mindepth 1 -not -type l)
 assert_eq "$leftover" "" "other leftovers in TMPDIR"

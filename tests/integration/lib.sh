@@ -169,12 +169,13 @@ interrupted_run() {
     rm -f "$SCRATCH/started.fifo"
 }
 
-# stop_runner PID SIGNAL: send SIGNAL to a runner started in the background and wait for it;
-# its exit status goes to RC. One still there after 30 s is killed (and fails the check of RC).
+# stop_runner PID SIGNAL [TARGET]: send SIGNAL to a runner started in the background (or to
+# TARGET, such as -PID for its process group) and wait for it; its exit status goes to RC. One
+# still there after 30 s is killed (and fails the check of RC).
 # (tail returns when the process exits; a watchdog job would outlive us and hold the pipes.)
 stop_runner() {
-    local pid=$1 sig=$2
-    kill "-$sig" "$pid"
+    local pid=$1 sig=$2 target=${3:-$1}
+    kill "-$sig" -- "$target"
     timeout 30 tail -s 0.1 --pid="$pid" -f /dev/null || kill -KILL "$pid" 2>/dev/null || true
     RC=0
     wait "$pid" || RC=$?

@@ -83,6 +83,20 @@ assert_contains "$OUT" "FAIL: grp/hidden.test ($root_only/only-root-has-it: Perm
 assert_contains "$OUT" "the test runs as uid $nobody_uid (the runner was started as root)"
 rm "$TREE/installed-tests/grp/hidden.test"
 
+# A program nobody may execute (no x bit): that is what the note says, not where to install it.
+printf '#!/bin/sh\nexit 0\n' >"$BIN/not-executable"
+chmod 0644 "$BIN/not-executable"
+make_test grp/not-executable.test session "$BIN/not-executable"
+for as in "-x who" "--as-root -x who"; do
+    # shellcheck disable=SC2086 # two options
+    run_runner -d "$TREE" $as
+    assert_eq "$RC" 2 "exit status with a program that is not executable ($as)"
+    assert_line "$OUT" "FAIL: grp/not-executable.test ($BIN/not-executable: Permission denied)"
+    assert_line "$OUT" "  note: $BIN/not-executable is not executable (its mode is 0644): give it execute permission"
+    assert_not_contains "$OUT" "install it where"
+done
+rm "$TREE/installed-tests/grp/not-executable.test"
+
 # --user chooses the user; an unknown one is an error before anything runs.
 run_runner -d "$TREE" --user=daemon
 assert_eq "$RC" 0 "exit status with --user=daemon"

@@ -28,6 +28,13 @@ assert_eq "$RC" 0 "exit status of a run with a selection"
 assert_eq "$(started_order | sort | tr '\n' ' ')" "a/one.test ab/three.test b/five.test b/four.test " "tests run"
 grep -qE '^SUMMARY: total=4; passed=4;' "$OUT" || fail "wrong SUMMARY"
 
+# -p before a prefix stands alone (one test per CPU): the prefix is not taken as its value.
+run_runner -d "$TREE" -p b/
+assert_eq "$RC" 0 "exit status of -p b/"
+assert_eq "$(started_order | sort | xargs)" "b/five.test b/four.test" "tests run with -p b/"
+run_runner -d "$TREE" -p 2 b/f
+assert_eq "$(started_order | sort | xargs)" "b/five.test b/four.test" "tests run with -p 2 b/f"
+
 assert_exit 1 gtr -d "$TREE" -x '('
 [[ -s $ERR ]] || fail "no message for an invalid regex"
 assert_not_contains "$OUT" "Running test:"

@@ -66,6 +66,26 @@ TEST_CASE("gdtr's spellings: -p N, -t, -L, prefixes") {
   CHECK(bare->config.prefixes == std::vector<std::string>{"glib/"});
 }
 
+TEST_CASE("-p before a word that is not a number stands alone: the word is a prefix") {
+  TmtData none{nullptr};
+  const unsigned per_cpu = parse({"-p"})->config.parallel;
+  for (auto args : {std::initializer_list<const char*>{"-p", "glib/"},
+                    {"--parallel", "glib/"},
+                    {"-p", "glib/", "-t", "5"},
+                    {"-p", "-t", "5", "glib/"}}) {
+    auto line = parse(args);
+    REQUIRE(line);
+    CHECK(line->config.parallel == per_cpu);
+    CHECK(line->config.prefixes == std::vector<std::string>{"glib/"});
+  }
+  // After "--" it is a prefix itself; with '=' a value that must be a number.
+  auto ended = parse({"gtk/", "--", "-p", "glib/"});
+  REQUIRE(ended);
+  CHECK(ended->config.parallel == 1);
+  CHECK(ended->config.prefixes == std::vector<std::string>{"gtk/", "-p", "glib/"});
+  CHECK_FALSE(parse({"--parallel=glib/"}));
+}
+
 TEST_CASE("a bad option is a configuration error naming it") {
   TmtData none{nullptr};
   for (auto args : {std::initializer_list<const char*>{"--timeout=-1"},

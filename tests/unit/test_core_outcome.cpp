@@ -49,8 +49,29 @@ TEST_CASE("runner exit codes") {
   CHECK(static_cast<int>(ExitCode::success) == 0);
   CHECK(static_cast<int>(ExitCode::runner_error) == 1);
   CHECK(static_cast<int>(ExitCode::tests_failed) == 2);
+  CHECK(exit_code_for_signal(SIGHUP) == 129);
   CHECK(exit_code_for_signal(SIGINT) == 130);
   CHECK(exit_code_for_signal(SIGTERM) == 143);
+}
+
+TEST_CASE("the stop signals: SIGINT, SIGTERM and SIGHUP, and which one is pending") {
+  const sigset_t stop = stop_signals();
+  for (int signo : {SIGINT, SIGTERM, SIGHUP}) {
+    CHECK(sigismember(&stop, signo) == 1);
+  }
+  CHECK(sigismember(&stop, SIGQUIT) == 0);
+  sigset_t old;
+  REQUIRE(sigprocmask(SIG_BLOCK, &stop, &old) == 0);
+  CHECK(pending_stop_signal() == 0);
+  raise(SIGHUP);
+  CHECK(pending_stop_signal() == SIGHUP);
+  raise(SIGTERM);
+  CHECK(pending_stop_signal() == SIGTERM); // in the order of the list
+  for (int taken = 0; taken < 2; taken++) {
+    sigwaitinfo(&stop, nullptr);
+  }
+  CHECK(pending_stop_signal() == 0);
+  sigprocmask(SIG_SETMASK, &old, nullptr);
 }
 
 TEST_CASE("one table: each outcome's label, name and gdtr group") {

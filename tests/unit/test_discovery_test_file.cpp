@@ -1,6 +1,12 @@
 #include "discovery/test_file.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 using namespace ginsttest;
 
@@ -56,6 +62,12 @@ TEST_CASE("malformed files get a reason naming the file") {
       {"[Test]\nExec=/bin/true\nType=bogus\n", "unknown Type 'bogus'"},
       {"[Test]\nExec=/bin/true\nType=session\nTestEnvironment=NOEQUALS;\n",
        "TestEnvironment entry 'NOEQUALS' is not NAME=VALUE"},
+      // A value that is there but not UTF-8 is not a missing key.
+      {"[Test]\nExec=/usr/libexec/t/caf\xe9\nType=session\n",
+       "the value of Exec is not valid UTF-8"},
+      {"[Test]\nExec=/bin/true\nType=sess\xffion\n", "the value of Type is not valid UTF-8"},
+      {"[Test]\nExec=/bin/true\nType=session\nTestEnvironment=A=\xff;\n",
+       "the value of TestEnvironment is not valid UTF-8"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -71,4 +83,36 @@ TEST_CASE("an unreadable file is an error naming it") {
   const auto spec = discovery::load_test_file({"x.test", "/nonexistent/x.test", "/nonexistent"});
   REQUIRE(spec.load_error);
   CHECK(spec.load_error->find("/nonexistent/x.test") != std::string::npos);
+}
+
+TEST_CASE("only regular files of at most 1 MiB are read, through symlinks too") {
+  char templ[] = "/tmp/ginsttest-unit-XXXXXX";
+  REQUIRE(::mkdtemp(templ) != nullptr);
+  const std::filesystem::path dir = templ;
+  const auto load = [&](const char* name) {
+    return discovery::load_test_file({name, dir / name, dir});
+  };
+  const std::string text = "[Test]\nExec=/bin/true\nType=session\n";
+
+  // A FIFO nobody writes to: refused at once rather than waited on.
+  REQUIRE(::mkfifo((dir / "fifo.test").c_str(), 0644) == 0);
+  auto spec = load("fifo.test");
+  REQUIRE(spec.load_error);
+  CHECK(*spec.load_error == (dir / "fifo.test").string() + ": a FIFO, not a .test file");
+
+  // A huge (sparse) file: refused by its size, unread.
+  { std::ofstream{dir / "huge.test"} << text; }
+  REQUIRE(::truncate((dir / "huge.test").c_str(), 1L << 30) == 0);
+  spec = load("huge.test");
+  REQUIRE(spec.load_error);
+  CHECK(*spec.load_error == (dir / "huge.test").string() +
+                                ": 1073741824 bytes, too big for a .test file (at most 1048576)");
+
+  // 1 MiB exactly is still read; a symlink is followed.
+  { std::ofstream{dir / "big.test"} << text << std::string(1024 * 1024 - text.size(), '#'); }
+  std::filesystem::create_symlink(dir / "big.test", dir / "link.test");
+  spec = load("link.test");
+  CHECK_FALSE(spec.load_error);
+  CHECK(spec.argv == std::vector<std::string>{"/bin/true"});
+  std::filesystem::remove_all(dir);
 }

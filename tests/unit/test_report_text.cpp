@@ -85,6 +85,103 @@ TEST_CASE("TAP descriptions and YAML strings are escaped") {
   CHECK(report::one_line("x\r\ny") == "x  y");
 }
 
+TEST_CASE("the terminal gets no control character from a test, only their escapes") {
+  // ESC (CSI, OSC 52 to the clipboard, a title), BEL and NUL as \xNN; tab kept.
+  CHECK(report::terminal_line("\x1b[2K\rPASS: x") == "\\x1b[2K\\x0dPASS: x");
+  CHECK(report::terminal_line("\x1b]52;c;aGk=\x07") == "\\x1b]52;c;aGk=\\x07");
+  CHECK(report::terminal_line(std::string_view{"a\0b\tc\x7f", 6}) == "a\\x00b\tc\\x7f");
+  // Line feeds: escaped in a line of ours, kept in a message of several lines.
+  CHECK(report::terminal_line("a\nPASS: b") == "a\\x0aPASS: b");
+  CHECK(report::terminal_text("a\nb\x1b") == "a\nb\\x1b");
+  // C1 controls (U+009B is CSI) by their UTF-8 bytes; bytes that are not UTF-8 one by one.
+  CHECK(report::terminal_line("\xc2\x9b"
+                              "2J \x9b"
+                              "2J \xff") == "\\xc2\\x9b2J \\x9b2J \\xff");
+  // Valid UTF-8, backslashes and printable ASCII as they are.
+  CHECK(report::terminal_line("caf\xc3\xa9 \xe2\x80\x94 \\x1b \xf0\x9f\x98\x80") ==
+        "caf\xc3\xa9 \xe2\x80\x94 \\x1b \xf0\x9f\x98\x80");
+}
+
+namespace {
+
+// What the console prints for the events `events` sends it.
+std::string console_output(report::ConsoleOptions options,
+                           const std::function<void(report::Console&)>& events) {
+  char* text = nullptr;
+  std::size_t size = 0;
+  options.out = ::open_memstream(&text, &size);
+  REQUIRE(options.out);
+  {
+    report::Console console{options};
+    events(console);
+  }
+  std::fclose(options.out);
+  std::string result{text, size};
+  std::free(text);
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("the console shows a hostile test's name, reason, points, notes and output escaped") {
+  core::TestSpec spec;
+  spec.name = "grp/\x1b[32mok\n.test";
+  core::TestResult result;
+  result.outcome = core::Outcome::fail;
+  result.reason = "1 of 1 subtests failed: \x1b]0;title\x07";
+  core::SubtestResult point;
+  point.name = "\x1b[1A\x1b[2KPASS";
+  point.outcome = core::SubtestOutcome::fail;
+  result.subtests.push_back(point);
+  result.notes.push_back("/tmp/test-tmp-grp_\x1b[32mok.test: left alone");
+  result.output_tail = "\x1b[2K\rPASS: x\r\n\x1b]52;c;aGk=\x07\n";
+  result.output_bytes = result.output_tail.size();
+  report::ConsoleOptions options;
+  options.progress = true;
+  const std::string text = console_output(options, [&](report::Console& console) {
+    console.run_started({1, 1, std::nullopt});
+    console.test_started(spec);
+    console.test_progress(spec, 1, 2);
+    console.test_finished(spec, result);
+    console.run_finished(core::RunSummary{});
+  });
+  INFO(text);
+  const std::string name = "grp/\\x1b[32mok\\x0a.test";
+  CHECK(text.find("Running test: " + name + "\n") != std::string::npos);
+  CHECK(text.find(name + " (1/2)") != std::string::npos); // the progress line
+  const std::string fail_line = "FAIL: " + name + " (1 of 1 subtests failed: \\x1b]0;title\\x07)\n";
+  CHECK(text.find(fail_line) != std::string::npos);
+  CHECK(text.rfind(fail_line) != text.find(fail_line)); // and in the recap
+  CHECK(text.find("  not ok: \\x1b[1A\\x1b[2KPASS\n") != std::string::npos);
+  CHECK(text.find("  note: /tmp/test-tmp-grp_\\x1b[32mok.test: left alone\n") != std::string::npos);
+  // A CRLF line end is a line end; a carriage return anywhere else is shown.
+  CHECK(text.find("  | \\x1b[2K\\x0dPASS: x\n") != std::string::npos);
+  CHECK(text.find("  | \\x1b]52;c;aGk=\\x07\n") != std::string::npos);
+  // The only ESC left is the progress line's own "\r\x1b[K".
+  std::string rest = text;
+  for (auto at = rest.find("\r\x1b[K"); at != std::string::npos; at = rest.find("\r\x1b[K")) {
+    rest.erase(at, 4);
+  }
+  CHECK(rest.find('\x1b') == std::string::npos);
+  CHECK(rest.find('\r') == std::string::npos);
+}
+
+TEST_CASE("the progress line is cut to the width, never inside a UTF-8 character") {
+  core::TestSpec spec;
+  spec.name = "grp/\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9.test";
+  report::ConsoleOptions options;
+  options.progress = true;
+  options.quiet = true;
+  options.width = 20;
+  const std::string text = console_output(options, [&](report::Console& console) {
+    console.run_started({1, 1, std::nullopt});
+    console.test_started(spec);
+  });
+  // "[0/1 0:00] grp/" is 15 bytes, then 16 - 15 = 1 byte of room: not half an "\xc3\xa9".
+  CHECK(text.ends_with("[0/1 0:00] grp/..."));
+  CHECK(report::is_utf8(text));
+}
+
 TEST_CASE("YAML strings escape what YAML forbids even when quoted") {
   const std::string fffd = "\xef\xbf\xbd";
   CHECK(report::yaml_string("\xc2\x85 \xc2\x9b \xef\xbf\xbe") == R"("\x85 \x9b \ufffe")");

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +42,21 @@ TEST_CASE("memory stays bounded whatever the amount of output") {
   // One chunk larger than the whole tail.
   capture.append(std::string(1000, 'y') + "\nend\n");
   CHECK(capture.tail(1) == "end\n");
+}
+
+TEST_CASE("one line longer than the tail keeps its end, with or without a line feed") {
+  for (const char* end : {"", "\n"}) {
+    CAPTURE(end);
+    runner::OutputCapture capture{100};
+    for (int i = 0; i < 1000; i++) {
+      capture.append(std::string(1000, 'x'));
+    }
+    capture.append(std::string("the end") + end);
+    CHECK(capture.total_bytes() == 1000007 + std::strlen(end));
+    const auto tail = capture.tail(20);
+    CHECK(tail.ends_with(std::string("xxthe end") + end));
+    CHECK(tail.size() <= 200);
+  }
 }
 
 TEST_CASE("log files get everything") {

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -118,6 +119,25 @@ TEST_CASE("EACCES as another user says how to fix it; as oneself it does not") {
   CHECK(result.notes[0].find("runs as uid 65534") != std::string::npos);
   CHECK(result.notes[0].find("--as-root") != std::string::npos);
   CHECK(judge(facts(), ending, nullptr).notes.empty());
+}
+
+TEST_CASE("EACCES for a file without any execute bit says so, whoever runs it") {
+  Ending ending;
+  ending.status.exec_errno = EACCES;
+  JobFacts as_nobody = facts();
+  as_nobody.run_as = 65534;
+  as_nobody.program_mode = S_IFREG | 0644;
+  const std::vector<std::string> not_executable{
+      "/usr/libexec/installed-tests/demo/prog is not executable (its mode is 0644): give it "
+      "execute permission"};
+  CHECK(judge(as_nobody, ending, nullptr).notes == not_executable);
+  JobFacts as_root = facts();
+  as_root.program_mode = S_IFREG | 0600;
+  CHECK(judge(as_root, ending, nullptr).notes.size() == 1);
+  // Executable by someone, but not by the test user: where it is installed is the matter.
+  as_nobody.program_mode = S_IFREG | 0700;
+  REQUIRE(judge(as_nobody, ending, nullptr).notes.size() == 1);
+  CHECK(judge(as_nobody, ending, nullptr).notes[0].find("install it where") != std::string::npos);
 }
 
 TEST_CASE("a setup failure names the working directory and the step") {

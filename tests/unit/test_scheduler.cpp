@@ -18,6 +18,7 @@ class FakeRunner final : public runner::Runner {
 public:
   std::map<std::string, core::Outcome> outcomes; // by name; default PASS
   std::optional<std::size_t> interrupt_after;    // deliver SIGINT after this many finishes
+  int interrupted_again = 0;                     // a signal that comes while aborting
   std::vector<std::string> started;
   std::vector<std::string> prepared;                // the look-ahead hints, in order
   std::vector<std::vector<std::string>> concurrent; // the running set at each start
@@ -56,8 +57,11 @@ public:
     return runner::Finished{id, result};
   }
 
-  std::vector<runner::Finished> abort(int /*signo*/) override {
+  std::vector<runner::Finished> abort(int /*signo*/, const KillingNow& killing_now) override {
     aborted = true;
+    if (interrupted_again != 0) {
+      killing_now(interrupted_again);
+    }
     std::vector<runner::Finished> out;
     for (auto& [id, spec] : m_running) {
       core::TestResult result;
@@ -82,6 +86,9 @@ public:
   }
   void test_not_run(const core::TestSpec& spec, int signo) override {
     events.push_back("not run " + spec.name + " " + core::signal_name(signo));
+  }
+  void killing_tests(int signo) override {
+    events.push_back("killing " + core::signal_name(signo));
   }
   void run_finished(const core::RunSummary&) override { events.push_back("done"); }
 };
@@ -222,6 +229,19 @@ TEST_CASE("an interruption ends the running tests and stops starting new ones") 
   CHECK(tail == std::vector<std::string>{"not run t5 SIGINT", "not run t6 SIGINT",
                                          "not run t7 SIGINT", "not run t8 SIGINT",
                                          "not run t9 SIGINT"});
+}
+
+TEST_CASE("a second interruption while the tests stop is told before their results") {
+  std::vector<core::TestSpec> plan{spec("a"), spec("b"), spec("c")};
+  FakeRunner fake;
+  fake.interrupt_after = 0;
+  fake.interrupted_again = SIGHUP;
+  RecordingReporter reporter;
+  const auto summary = run(fake, reporter, 2, plan);
+  CHECK(summary.interrupted_by == SIGINT); // the first decides the exit status
+  CHECK(reporter.events == std::vector<std::string>{"start a", "start b", "killing SIGHUP",
+                                                    "INTERRUPTED a", "INTERRUPTED b",
+                                                    "not run c SIGINT", "done"});
 }
 
 TEST_CASE("after an interruption, exclusive tests put off are reported as not run first") {
