@@ -319,21 +319,20 @@ int enter_own_mounts() noexcept {
   return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ? 0 : errno;
 }
 
-// In the test's mount namespace, gives it a /tmp of its own, as systemd's PrivateTmp= does:
-// `dir` is bind-mounted on /tmp. Each of `shared` (entries of the real /tmp, such as the X
-// servers' sockets, whose mount points the runner made in `dir`) is first bound onto its mount
-// point, so it stays visible. Everything is reached through descriptors opened without following
-// symlinks, so no mount lands outside `dir`. /dev/shm, the other place tests share files through
-// by name, gets an empty tmpfs. Returns 0 or an errno.
-int make_private_tmp(const char* dir, char* const* shared) noexcept {
+// In the test's mount namespace, gives it a `place` (/tmp, /var/tmp) of its own, as systemd's
+// PrivateTmp= does: `dir` is bind-mounted on it. Each of `shared` (entries of the real place,
+// such as the X servers' sockets, whose mount points the runner made in `dir`) is first bound
+// onto its mount point, so it stays visible. Everything is reached through descriptors opened
+// without following symlinks, so no mount lands outside `dir`. Returns 0 or an errno.
+int make_private_place(const char* dir, const char* place, char* const* shared) noexcept {
   // Opened in the new namespace, so that the mounts they are on belong to it.
   const int dir_fd = open_directory(AT_FDCWD, dir);
-  const int tmp_fd = open_directory(AT_FDCWD, "/tmp");
+  const int tmp_fd = open_directory(AT_FDCWD, place);
   int err = dir_fd < 0 || tmp_fd < 0 ? errno : 0;
   for (std::size_t i = 0; err == 0 && shared[i]; i++) {
     err = bind_shared(tmp_fd, dir_fd, shared[i]);
   }
-  if (err == 0 && ::mount(FdPath{dir_fd}.text, "/tmp", nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+  if (err == 0 && ::mount(FdPath{dir_fd}.text, place, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     err = errno;
   }
   if (dir_fd >= 0) {
@@ -341,6 +340,16 @@ int make_private_tmp(const char* dir, char* const* shared) noexcept {
   }
   if (tmp_fd >= 0) {
     ::close(tmp_fd);
+  }
+  return err;
+}
+
+// The test's private /tmp and /var/tmp (`var_dir` "" for none), and /dev/shm, the other place
+// tests share files through by name, as an empty tmpfs. Returns 0 or an errno.
+int make_private_tmp(const MonitorSetup& s) noexcept {
+  int err = make_private_place(s.private_tmp, "/tmp", s.shared_tmp);
+  if (err == 0 && s.private_var_tmp[0] != '\0') {
+    err = make_private_place(s.private_var_tmp, "/var/tmp", s.shared_var_tmp);
   }
   if (err == 0 && ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0 &&
       errno != ENOENT) {
@@ -366,7 +375,7 @@ int set_up_mounts(const MonitorSetup& s, const MonitorBase& base, SetupStep& ste
   step = private_tmp ? SetupStep::private_tmp : SetupStep::private_pids;
   int err = enter_own_mounts();
   if (err == 0 && private_tmp) {
-    err = make_private_tmp(s.private_tmp, s.shared_tmp);
+    err = make_private_tmp(s);
   }
   if (err == 0 && base.own_pids) {
     step = SetupStep::private_pids;

@@ -15,13 +15,15 @@ struct MonitorSetup {
   char* const* argv;   // null-terminated
   char* const* envp;   // null-terminated
   const char* cwd;
-  const char* private_tmp; // bind-mounted on /tmp in a mount namespace; "" for none
-  char* const* shared_tmp; // null-terminated: entries of the real /tmp kept visible
-  int output_fd;           // becomes the test's stdout
-  int error_fd;            // becomes its stderr
-  int ready_fd;            // becomes its descriptor 3; -1 for none
-  int report_fd;           // write end of the report pipe
-  int spawned_fd;          // closed once the test is started (the spawner waits for that); -1
+  const char* private_tmp;     // bind-mounted on /tmp in a mount namespace; "" for none
+  char* const* shared_tmp;     // null-terminated: entries of the real /tmp kept visible
+  const char* private_var_tmp; // bind-mounted on /var/tmp likewise; "" for none
+  char* const* shared_var_tmp; // null-terminated: entries of the real /var/tmp kept visible
+  int output_fd;               // becomes the test's stdout
+  int error_fd;                // becomes its stderr
+  int ready_fd;                // becomes its descriptor 3; -1 for none
+  int report_fd;               // write end of the report pipe
+  int spawned_fd;              // closed once the test is started (the spawner waits for that); -1
   std::int64_t grace_ns;
   bool drop_credentials; // switch to uid/gid, with no supplementary groups
   uid_t uid;

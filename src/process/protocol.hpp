@@ -78,7 +78,8 @@ struct Report {
 };
 
 // A request from the runner to the spawner: this header, then NUL-terminated strings: program,
-// cwd, private_tmp ("" for none), shared_tmp[0..sharedc), argv[0..argc), env[0..envc). The
+// cwd, private_tmp ("" for none), private_var_tmp ("" for none), shared_tmp[0..sharedc),
+// shared_var_tmp[0..var_sharedc), argv[0..argc), env[0..envc). The
 // test's output, error and report pipes travel with it as SCM_RIGHTS descriptors, in that
 // order, with a fourth when the process gets a descriptor 3.
 struct RequestHeader {
@@ -86,6 +87,7 @@ struct RequestHeader {
   std::uint32_t argc;
   std::uint32_t envc;
   std::uint32_t sharedc;
+  std::uint32_t var_sharedc;
   std::int32_t has_credentials; // 0 or 1
   std::uint32_t uid;
   std::uint32_t gid;

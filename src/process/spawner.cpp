@@ -128,6 +128,7 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
   header.argc = static_cast<std::uint32_t>(request.argv.size());
   header.envc = static_cast<std::uint32_t>(request.env.size());
   header.sharedc = static_cast<std::uint32_t>(request.shared_tmp_entries.size());
+  header.var_sharedc = static_cast<std::uint32_t>(request.shared_var_tmp_entries.size());
   if (request.credentials) {
     header.has_credentials = 1;
     header.uid = request.credentials->uid;
@@ -141,7 +142,11 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
   add(request.program);
   add(request.cwd.string());
   add(request.private_tmp.string());
+  add(request.private_var_tmp.string());
   for (const auto& entry : request.shared_tmp_entries) {
+    add(entry);
+  }
+  for (const auto& entry : request.shared_var_tmp_entries) {
     add(entry);
   }
   for (const auto& arg : request.argv) {

@@ -45,6 +45,9 @@ struct SpawnRequest {
   // an empty file for anything else.
   std::filesystem::path private_tmp;
   std::vector<std::string> shared_tmp_entries;
+  // The same for /var/tmp, with a private /tmp only.
+  std::filesystem::path private_var_tmp;
+  std::vector<std::string> shared_var_tmp_entries;
 };
 
 // Whether this process may give children PID namespaces of their own (it is root, and neither a

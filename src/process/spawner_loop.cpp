@@ -98,18 +98,21 @@ int parse(const Received& in, MonitorSetup& setup) noexcept {
     return EINVAL;
   }
   std::memcpy(&header, g_request, sizeof header);
-  if (std::size_t{header.argc} + header.envc + header.sharedc + 3 > max_pointers ||
+  if (std::size_t{header.argc} + header.envc + header.sharedc + header.var_sharedc + 4 >
+          max_pointers ||
       header.argc == 0) {
     return E2BIG;
   }
   char* p = g_request + sizeof header;
   const char* end = g_request + size;
-  char* fixed[4];
+  char* fixed[5];
   char** shared = g_pointers;
-  char** argv = shared + header.sharedc + 1;
+  char** var_shared = shared + header.sharedc + 1;
+  char** argv = var_shared + header.var_sharedc + 1;
   char** envp = argv + header.argc + 1;
-  if (!(p = take_strings(p, end, 3, fixed)) ||
+  if (!(p = take_strings(p, end, 4, fixed)) ||
       !(p = take_strings(p, end, header.sharedc, shared)) ||
+      !(p = take_strings(p, end, header.var_sharedc, var_shared)) ||
       !(p = take_strings(p, end, header.argc, argv)) || !take_strings(p, end, header.envc, envp)) {
     return EINVAL;
   }
@@ -118,7 +121,9 @@ int parse(const Received& in, MonitorSetup& setup) noexcept {
   setup.envp = envp;
   setup.cwd = fixed[1];
   setup.private_tmp = fixed[2];
+  setup.private_var_tmp = fixed[3];
   setup.shared_tmp = shared;
+  setup.shared_var_tmp = var_shared;
   setup.output_fd = in.fds[0];
   setup.error_fd = in.fds[1];
   setup.report_fd = in.fds[2];

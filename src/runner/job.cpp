@@ -37,6 +37,7 @@ util::Expected<Jobs> Jobs::create(ProcessRunnerOptions options) {
   // directory, so that a failed test's is kept by a rename, else near where test directories
   // go otherwise.
   PrivateTmpParent private_tmp_parent;
+  std::optional<PrivateTmpParent> private_var_tmp_parent;
   if (options.private_tmp) {
     auto bases = private_tmp_bases(options.temp_base);
     if (options.report_directory) {
@@ -47,8 +48,16 @@ util::Expected<Jobs> Jobs::create(ProcessRunnerOptions options) {
       return util::unexpected(parent.error());
     }
     private_tmp_parent = std::move(*parent);
+    std::error_code ec;
+    if (std::filesystem::is_directory(session::var_tmp_place, ec)) {
+      auto var_parent = make_private_tmp_parent({session::var_tmp_place}, test_user(options));
+      if (!var_parent) {
+        return util::unexpected(var_parent.error());
+      }
+      private_var_tmp_parent = std::move(*var_parent);
+    }
   }
-  return Jobs{std::move(options), std::move(private_tmp_parent)};
+  return Jobs{std::move(options), std::move(private_tmp_parent), std::move(private_var_tmp_parent)};
 }
 
 std::optional<std::filesystem::path> Jobs::log_file(const core::TestSpec& spec) const {
@@ -115,7 +124,25 @@ util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec) co
   request.credentials = m_options.credentials;
   request.private_tmp = job.dir->private_tmp();
   request.shared_tmp_entries = job.dir->bound_entries();
+  request.private_var_tmp = job.dir->private_var_tmp();
+  request.shared_var_tmp_entries = job.dir->bound_var_entries();
   return job;
+}
+
+std::vector<std::string> Jobs::shared_var_tmp_entries(const core::TestSpec& spec,
+                                                      const std::string& program,
+                                                      const util::EnvList& env) const {
+  auto entries =
+      session::shared_entries(spec, program, env, session::var_tmp_place, session::var_tmp_place);
+  // The test is given its working directory by its path in the host's /var/tmp, when its
+  // private /tmp lies there: that path must lead to it.
+  const auto& parent = m_private_tmp_parent.dir.path();
+  for (const auto& entry : session::entries_named(parent.string(), session::var_tmp_place)) {
+    if (std::find(entries.begin(), entries.end(), entry) == entries.end()) {
+      entries.push_back(entry);
+    }
+  }
+  return entries;
 }
 
 util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const std::string& program,
@@ -127,6 +154,10 @@ util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const st
     dir_options.base = m_private_tmp_parent.dir.path();
     dir_options.host_path = m_private_tmp_parent.host_paths;
     dir_options.shared_tmp_entries = session::shared_tmp_entries(spec, program, env);
+    if (m_private_var_tmp_parent) {
+      dir_options.var_tmp_base = m_private_var_tmp_parent->dir.path();
+      dir_options.shared_var_tmp_entries = shared_var_tmp_entries(spec, program, env);
+    }
     return TestDir::create(dir_options);
   }
   // In the report directory, to be kept by a rename, unless the test user might not reach it

@@ -53,17 +53,25 @@ public:
   void settle(Job& job, core::TestResult& result, std::vector<util::Fd>& last_references) const;
 
 private:
-  Jobs(ProcessRunnerOptions options, PrivateTmpParent private_tmp_parent)
-      : m_options(std::move(options)), m_private_tmp_parent(std::move(private_tmp_parent)) {}
+  Jobs(ProcessRunnerOptions options, PrivateTmpParent private_tmp_parent,
+       std::optional<PrivateTmpParent> private_var_tmp_parent)
+      : m_options(std::move(options)), m_private_tmp_parent(std::move(private_tmp_parent)),
+        m_private_var_tmp_parent(std::move(private_var_tmp_parent)) {}
   // The test's directories, named and placed as the options say; `program` and `env` name
   // what it keeps of the host's /tmp.
   util::Expected<TestDir> make_test_dir(const core::TestSpec& spec, const std::string& program,
                                         const util::EnvList& env) const;
+  // The entries of the host's /var/tmp a test with a private one keeps.
+  std::vector<std::string> shared_var_tmp_entries(const core::TestSpec& spec,
+                                                  const std::string& program,
+                                                  const util::EnvList& env) const;
   // Moves a failed test's directory and output to the report directory.
   void keep_for_report(Job& job, core::TestResult& result) const;
 
   ProcessRunnerOptions m_options;
   PrivateTmpParent m_private_tmp_parent; // removed after the tests' directories in it
+  // On the host's /var/tmp, where there is one: the parent of the tests' private /var/tmp.
+  std::optional<PrivateTmpParent> m_private_var_tmp_parent;
 };
 
 } // namespace ginsttest::runner

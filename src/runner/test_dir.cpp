@@ -21,15 +21,18 @@ constexpr std::string_view private_work_prefix = "test";
 // A private /tmp is world-writable with the sticky bit, as /tmp is.
 constexpr mode_t tmp_mode = 01777;
 
-// Where a kept private /tmp goes, in the kept working directory.
+// Where a kept private /tmp and /var/tmp go, in the kept working directory.
 constexpr std::string_view kept_tmp_name = "private-tmp";
+constexpr std::string_view kept_var_tmp_name = "private-var-tmp";
 
-// Makes a place in the directory open as `dir_fd` for `entry` of the host's /tmp, of the same
+// Makes a place in the directory open as `dir_fd` for `entry` of the host's `place` (/tmp,
+// /var/tmp), of the same
 // kind: a directory, a copy of a symlink, or an empty file to bind anything else onto. Returns
 // whether it is to be bound, or an error; unset when the host has no such entry.
-util::Expected<std::optional<bool>> make_place_for(int dir_fd, const std::string& entry) {
+util::Expected<std::optional<bool>> make_place_for(int dir_fd, const std::filesystem::path& place,
+                                                   const std::string& entry) {
   struct stat st {};
-  const auto host = "/tmp/" + entry;
+  const auto host = (place / entry).string();
   if (::lstat(host.c_str(), &st) != 0) {
     return std::optional<bool>{};
   }
@@ -119,60 +122,42 @@ make_private_tmp_parent(const std::vector<std::filesystem::path>& bases,
   return util::unexpected(fmt::format("no place for the tests' private /tmp: {}", errors));
 }
 
-util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
-  TestDir dir;
-  if (!options.private_tmp) {
-    auto work =
-        util::TempDir::create(options.base, options.prefix, util::Stamp::yes, options.owner);
-    if (!work) {
-      return util::unexpected(work.error());
-    }
-    dir.m_top = std::move(*work);
-    dir.m_work_dir = dir.m_top.path();
-    return dir;
+util::Expected<PrivatePlace> PrivatePlace::create(const std::filesystem::path& base,
+                                                  const std::filesystem::path& host,
+                                                  const std::vector<std::string>& entries) {
+  // Root's (the test cannot remove what is mounted in it), and closed to everyone else until
+  // it holds all it should.
+  auto dir = util::TempDir::create(base, private_tmp_prefix, util::Stamp::no);
+  if (!dir) {
+    return util::unexpected(dir.error());
   }
-
-  // The private /tmp is root's (the test cannot remove what is mounted in it), and stays
-  // closed to everyone else until it holds all it should.
-  auto top = util::TempDir::create(options.base, private_tmp_prefix, util::Stamp::no);
-  if (!top) {
-    return util::unexpected(top.error());
-  }
-  dir.m_top = std::move(*top);
-  for (const auto& entry : options.shared_tmp_entries) {
-    auto made = make_place_for(dir.m_top.fd(), entry);
+  PrivatePlace place{std::move(*dir), {}, {}};
+  for (const auto& entry : entries) {
+    auto made = make_place_for(place.dir.fd(), host, entry);
     if (!made) {
-      return util::unexpected(fmt::format("{}: {}", dir.m_top.path().string(), made.error().what));
+      return util::unexpected(fmt::format("{}: {}", place.dir.path().string(), made.error().what));
     }
     if (*made) {
-      dir.m_made.push_back(entry);
+      place.made.push_back(entry);
       if (**made) {
-        dir.m_bound.push_back(entry);
+        place.bound.push_back(entry);
       }
     }
   }
-  auto work =
-      util::TempDir::create(dir.m_top.path(), private_work_prefix, util::Stamp::yes, options.owner);
-  if (!work) {
-    return util::unexpected(work.error());
-  }
-  dir.m_work_dir =
-      options.host_path ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();
-  dir.m_work = std::move(*work);
-  if (::fchmod(dir.m_top.fd(), tmp_mode) != 0) {
-    return util::unexpected(fmt::format("cannot open {} up as a /tmp: {}",
-                                        dir.m_top.path().string(), util::errno_text(errno)));
-  }
-  return dir;
+  return place;
 }
 
-std::filesystem::path TestDir::private_tmp() const {
-  return m_work ? m_top.path() : std::filesystem::path{};
+util::Status PrivatePlace::open_up() {
+  if (::fchmod(dir.fd(), tmp_mode) != 0) {
+    return util::unexpected(fmt::format("cannot open {} up as a /tmp: {}", dir.path().string(),
+                                        util::errno_text(errno)));
+  }
+  return util::Ok{};
 }
 
-void TestDir::remove_mount_points() {
-  const int top_fd = m_top.fd();
-  for (const auto& entry : m_made) {
+void PrivatePlace::remove_mount_points() {
+  const int top_fd = dir.fd();
+  for (const auto& entry : made) {
     struct stat st {};
     // Ours are root's, in a sticky directory: a test run as another user cannot have replaced
     // them. In this namespace they are plain (empty) entries.
@@ -181,8 +166,88 @@ void TestDir::remove_mount_points() {
       ::unlinkat(top_fd, entry.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
     }
   }
-  m_made.clear();
-  m_bound.clear();
+  made.clear();
+  bound.clear();
+}
+
+void PrivatePlace::keep_as(const std::filesystem::path& target, std::string_view host,
+                           std::vector<std::string>& notes) {
+  // What the test left there, if anything, as a directory to read (no longer sticky).
+  std::error_code ec;
+  if (std::filesystem::is_empty(dir.path(), ec) || ec) {
+    (void)dir.remove();
+    return;
+  }
+  auto kept = ::fchmod(dir.fd(), 0755) == 0
+                  ? dir.move_to(target)
+                  : util::Status{util::unexpected(util::errno_text(errno))};
+  if (!kept) {
+    notes.push_back(
+        fmt::format("what else it left in its {} is not kept: {}", host, kept.error().what));
+    (void)dir.remove();
+  }
+}
+
+util::Expected<TestDir> TestDir::create(const TestDirOptions& options) {
+  TestDir dir;
+  if (!options.private_tmp) {
+    auto work =
+        util::TempDir::create(options.base, options.prefix, util::Stamp::yes, options.owner);
+    if (!work) {
+      return util::unexpected(work.error());
+    }
+    dir.m_work = std::move(*work);
+    dir.m_work_dir = dir.m_work.path();
+    return dir;
+  }
+
+  auto tmp = PrivatePlace::create(options.base, "/tmp", options.shared_tmp_entries);
+  if (!tmp) {
+    return util::unexpected(tmp.error());
+  }
+  dir.m_tmp = std::move(*tmp);
+  if (options.var_tmp_base) {
+    auto var_tmp =
+        PrivatePlace::create(*options.var_tmp_base, "/var/tmp", options.shared_var_tmp_entries);
+    if (!var_tmp) {
+      return util::unexpected(var_tmp.error());
+    }
+    dir.m_var_tmp = std::move(*var_tmp);
+  }
+  auto work = util::TempDir::create(dir.m_tmp->dir.path(), private_work_prefix, util::Stamp::yes,
+                                    options.owner);
+  if (!work) {
+    return util::unexpected(work.error());
+  }
+  dir.m_work_dir =
+      options.host_path ? work->path() : std::filesystem::path{"/tmp"} / work->path().filename();
+  dir.m_work = std::move(*work);
+  for (auto* place : {&dir.m_tmp, &dir.m_var_tmp}) {
+    if (auto opened = *place ? (*place)->open_up() : util::Status{util::Ok{}}; !opened) {
+      return util::unexpected(opened.error());
+    }
+  }
+  return dir;
+}
+
+const std::filesystem::path& TestDir::made_in_base() const {
+  return m_tmp ? m_tmp->dir.path() : m_work.path();
+}
+
+std::filesystem::path TestDir::private_tmp() const {
+  return m_tmp ? m_tmp->dir.path() : std::filesystem::path{};
+}
+
+std::filesystem::path TestDir::private_var_tmp() const {
+  return m_var_tmp ? m_var_tmp->dir.path() : std::filesystem::path{};
+}
+
+void TestDir::remove_mount_points() {
+  for (auto* place : {&m_tmp, &m_var_tmp}) {
+    if (*place) {
+      (*place)->remove_mount_points();
+    }
+  }
 }
 
 std::vector<std::string> TestDir::remove(std::vector<util::Fd>* last_references) {
@@ -197,14 +262,16 @@ std::vector<std::string> TestDir::remove(std::vector<util::Fd>* last_references)
       last_references->push_back(std::move(last));
     }
   };
-  const auto made_as = m_top.path();
+  const auto made_as = m_work.path();
   // The working directory first: the test may have moved it out of its /tmp.
-  if (m_work) {
-    remove(*m_work);
+  remove(m_work);
+  for (auto* place : {&m_tmp, &m_var_tmp}) {
+    if (*place) {
+      remove((*place)->dir);
+    }
   }
-  remove(m_top);
   // What a test put in the place of its working directory is gone with its private /tmp.
-  if (auto note = m_work ? std::nullopt : util::left_in_place_of(made_as)) {
+  if (auto note = m_tmp ? std::nullopt : util::left_in_place_of(made_as)) {
     notes.push_back(std::move(*note));
   }
   return notes;
@@ -213,33 +280,22 @@ std::vector<std::string> TestDir::remove(std::vector<util::Fd>* last_references)
 std::vector<std::string> TestDir::keep_as(const std::filesystem::path& target) {
   remove_mount_points();
   std::vector<std::string> notes;
-  util::TempDir& work = m_work ? *m_work : m_top;
-  const auto made_as = work.path();
-  if (auto moved = work.move_to(target); !moved) {
+  const auto made_as = m_work.path();
+  if (auto moved = m_work.move_to(target); !moved) {
     notes.push_back(fmt::format("only the output is kept: {}", moved.error().what));
     std::error_code ec;
     std::filesystem::create_directory(target, ec);
-    (void)work.remove();
+    (void)m_work.remove();
   }
-  if (!m_work) {
+  if (!m_tmp) {
     if (auto note = util::left_in_place_of(made_as)) {
       notes.push_back(std::move(*note));
     }
     return notes;
   }
-  // What else the test left in its /tmp, if anything, as a directory to read (not a /tmp).
-  std::error_code ec;
-  if (std::filesystem::is_empty(m_top.path(), ec) || ec) {
-    (void)m_top.remove();
-    return notes;
-  }
-  auto kept = ::fchmod(m_top.fd(), 0755) == 0
-                  ? m_top.move_to(target / kept_tmp_name)
-                  : util::Status{util::unexpected(util::errno_text(errno))};
-  if (!kept) {
-    notes.push_back(
-        fmt::format("what else it left in its /tmp is not kept: {}", kept.error().what));
-    (void)m_top.remove();
+  m_tmp->keep_as(target / kept_tmp_name, "/tmp", notes);
+  if (m_var_tmp) {
+    m_var_tmp->keep_as(target / kept_var_tmp_name, "/var/tmp", notes);
   }
   return notes;
 }

@@ -34,6 +34,11 @@ struct TestDirOptions {
   // With a private /tmp: the test is given its working directory by its path in `base` (see
   // PrivateTmpParent), else by its path in its /tmp.
   bool host_path = false;
+  // With a private /tmp, where its private /var/tmp is made (on the host's /var/tmp, so that
+  // it has what that file system offers, extended attributes for one), and the entries of the
+  // host's /var/tmp it keeps. Unset: /var/tmp stays the host's.
+  std::optional<std::filesystem::path> var_tmp_base;
+  std::vector<std::string> shared_var_tmp_entries;
 };
 
 // Where the parent of a run's private /tmp directories may go, in order, given where test
@@ -57,19 +62,48 @@ util::Expected<PrivateTmpParent>
 make_private_tmp_parent(const std::vector<std::filesystem::path>& bases,
                         const std::optional<util::Owner>& owner);
 
+// A directory of root's that the test's mount namespace has on a place of the host's (/tmp,
+// /var/tmp), with mount points for the entries of that place it keeps.
+struct PrivatePlace {
+  util::TempDir dir;
+  std::vector<std::string> bound; // mount points made for the shared entries
+  std::vector<std::string> made;  // every entry made for them: `bound` and symlinks
+
+  // Makes it in `base`, closed (0700) until open_up(), with a place for each of `entries` of
+  // the host's `host`.
+  static util::Expected<PrivatePlace> create(const std::filesystem::path& base,
+                                             const std::filesystem::path& host,
+                                             const std::vector<std::string>& entries);
+  // Opens it up as a /tmp is: mode 1777.
+  util::Status open_up();
+  // Takes out what was made for the shared entries, once the test has ended: what is kept or
+  // removed afterwards is the test's own. In the runner's namespace they are plain entries;
+  // unlinking one detaches what the test's namespace, while its monitor exits, still has
+  // mounted on it.
+  void remove_mount_points();
+  // Moves what the test left in it (if anything) to `target`, else removes it; a note says
+  // what could not be kept of the test's `host`.
+  void keep_as(const std::filesystem::path& target, std::string_view host,
+               std::vector<std::string>& notes);
+};
+
 class TestDir {
 public:
   static util::Expected<TestDir> create(const TestDirOptions& options);
 
   // The directory made in the base directory (the private /tmp, or the working directory):
   // its name is unique there.
-  const std::filesystem::path& made_in_base() const { return m_top.path(); }
+  const std::filesystem::path& made_in_base() const;
   // The working directory (and TMPDIR), as the test sees it.
   const std::filesystem::path& work_dir() const { return m_work_dir; }
-  // With a private /tmp: the directory to mount on /tmp, and the entries of the host's /tmp to
-  // bind in it. Empty without.
+  // With a private /tmp: the directories to mount on /tmp and /var/tmp, and the entries of the
+  // host's to bind in each. Empty without.
   std::filesystem::path private_tmp() const;
-  const std::vector<std::string>& bound_entries() const { return m_bound; }
+  const std::vector<std::string>& bound_entries() const { return m_tmp ? m_tmp->bound : m_none; }
+  std::filesystem::path private_var_tmp() const;
+  const std::vector<std::string>& bound_var_entries() const {
+    return m_var_tmp ? m_var_tmp->bound : m_none;
+  }
 
   // Removes everything, wherever the test moved its working directory. Returns notes on what
   // was left behind and why. The descriptors of the removed directories go to
@@ -77,25 +111,23 @@ public:
   std::vector<std::string> remove(std::vector<util::Fd>* last_references = nullptr);
 
   // Keeps a failed test's directories: its working directory, from wherever the test moved it,
-  // becomes `target` (which must not exist), and what else it left in its private /tmp goes to
-  // `target`/private-tmp. When the working directory cannot be moved there (the test removed
-  // it, or it lies on another file system), `target` is made empty; everything else is
-  // removed. Returns notes on what could not be kept, or was left alone.
+  // becomes `target` (which must not exist), and what else it left in its private /tmp and
+  // /var/tmp goes to `target`/private-tmp and `target`/private-var-tmp. When the working
+  // directory cannot be moved there (the test removed it, or it lies on another file system),
+  // `target` is made empty; everything else is removed. Returns notes on what could not be
+  // kept, or was left alone.
   std::vector<std::string> keep_as(const std::filesystem::path& target);
 
 private:
   TestDir() = default;
-  // Takes out what was made for the shared entries, once the test has ended: what is kept or
-  // removed afterwards is the test's own. In the runner's namespace they are plain entries;
-  // unlinking one detaches what the test's namespace, while its monitor exits, still has
-  // mounted on it.
   void remove_mount_points();
 
-  util::TempDir m_top;                 // the private /tmp, or the working directory
-  std::optional<util::TempDir> m_work; // the working directory in a private /tmp
+  // Declared before the working directory, which may lie in the private /tmp: destroyed after.
+  std::optional<PrivatePlace> m_tmp;
+  std::optional<PrivatePlace> m_var_tmp;
+  util::TempDir m_work;
   std::filesystem::path m_work_dir;
-  std::vector<std::string> m_bound; // mount points made for the shared entries
-  std::vector<std::string> m_made;  // every entry made for them: m_bound and symlinks
+  std::vector<std::string> m_none;
 };
 
 } // namespace ginsttest::runner

@@ -7,13 +7,12 @@
 namespace ginsttest::session {
 namespace {
 
-constexpr std::string_view tmp_prefix = "/tmp/";
 constexpr std::string_view file_uri = "file://";
 // What may come before a path in a command line, a path list or a D-Bus address.
 constexpr std::string_view starts_after = " \t\n'\"=:,;";
 // What ends the first component of the path there.
 constexpr std::string_view ends_at = "/ \t\n'\"=:,;";
-// Symlinks in /tmp pointing into /tmp are followed this many times at most.
+// Symlinks in a place pointing into it are followed this many times at most.
 constexpr int max_links = 8;
 
 void add_once(std::vector<std::string>& entries, std::string entry) {
@@ -32,29 +31,32 @@ bool not_the_tests(std::string_view var) {
   return var.starts_with("TMPDIR=") || var.starts_with("PWD=") || var.starts_with("OLDPWD=");
 }
 
-// The entry of /tmp (`tmp`) the symlink `tmp`/`entry` points into, or "".
-std::string link_target_entry(const std::filesystem::path& tmp, const std::string& entry) {
+// The entry of `place` (found at `host`) the symlink `host`/`entry` points into, or "".
+std::string link_target_entry(std::string_view place, const std::filesystem::path& host,
+                              const std::string& entry) {
   std::error_code ec;
-  const auto target = std::filesystem::read_symlink(tmp / entry, ec);
+  const auto target = std::filesystem::read_symlink(host / entry, ec);
   if (ec) {
     return {};
   }
-  const auto text = target.is_absolute() ? target.lexically_normal().string()
-                                         : ("/tmp" / target).lexically_normal().string();
-  auto named = tmp_entries_named(text);
-  return named.empty() || !text.starts_with(tmp_prefix) ? std::string{} : named.front();
+  const auto text = target.is_absolute()
+                        ? target.lexically_normal().string()
+                        : (std::filesystem::path{place} / target).lexically_normal().string();
+  auto named = entries_named(text, place);
+  return named.empty() || !text.starts_with(std::string{place} + "/") ? std::string{}
+                                                                      : named.front();
 }
 
 } // namespace
 
-std::vector<std::string> tmp_entries_named(std::string_view text) {
+std::vector<std::string> entries_named(std::string_view text, std::string_view place) {
+  const std::string prefix = std::string{place} + "/";
   std::vector<std::string> entries;
-  for (auto at = text.find(tmp_prefix); at != std::string_view::npos;
-       at = text.find(tmp_prefix, at + 1)) {
+  for (auto at = text.find(prefix); at != std::string_view::npos; at = text.find(prefix, at + 1)) {
     if (!starts_a_path(text, at)) {
-      continue; // part of another path: /var/tmp/x
+      continue; // part of another path: /var/tmp/x for /tmp
     }
-    const auto name_start = at + tmp_prefix.size();
+    const auto name_start = at + prefix.size();
     const auto name_end =
         std::min(text.find_first_of(at == 0 ? "/" : ends_at, name_start), text.size());
     const auto name = text.substr(name_start, name_end - name_start);
@@ -65,9 +67,19 @@ std::vector<std::string> tmp_entries_named(std::string_view text) {
   return entries;
 }
 
+std::vector<std::string> tmp_entries_named(std::string_view text) {
+  return entries_named(text, tmp_place);
+}
+
 std::vector<std::string> shared_tmp_entries(const core::TestSpec& spec, const std::string& program,
                                             const util::EnvList& env,
                                             const std::filesystem::path& tmp) {
+  return shared_entries(spec, program, env, tmp_place, tmp);
+}
+
+std::vector<std::string> shared_entries(const core::TestSpec& spec, const std::string& program,
+                                        const util::EnvList& env, std::string_view place,
+                                        const std::filesystem::path& host) {
   // Where the test itself lies: kept whatever it is (a script installed as /tmp/t.sh).
   std::vector<std::string> own{spec.root.string(), spec.file.string(), program};
   for (const std::filesystem::path& path : {spec.root, std::filesystem::path{program}}) {
@@ -84,12 +96,15 @@ std::vector<std::string> shared_tmp_entries(const core::TestSpec& spec, const st
   std::copy_if(env.begin(), env.end(), std::back_inserter(named),
                [](const std::string& var) { return !not_the_tests(var); });
 
-  std::vector<std::string> entries{std::string{x11_socket_dir}};
+  std::vector<std::string> entries;
+  if (place == tmp_place) {
+    entries.emplace_back(x11_socket_dir);
+  }
   auto keep = [&](const std::vector<std::string>& texts, bool any_kind) {
     for (const auto& text : texts) {
-      for (auto& entry : tmp_entries_named(text)) {
+      for (auto& entry : entries_named(text, place)) {
         struct stat st {};
-        if (::lstat((tmp / entry).c_str(), &st) == 0 &&
+        if (::lstat((host / entry).c_str(), &st) == 0 &&
             (any_kind || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISLNK(st.st_mode))) {
           add_once(entries, std::move(entry));
         }
@@ -101,9 +116,9 @@ std::vector<std::string> shared_tmp_entries(const core::TestSpec& spec, const st
   // A symlink kept is followed into /tmp: /tmp/prefix -> /tmp/prefix-1.2.
   for (std::size_t i = 0, links = 0; i < entries.size() && links < max_links; i++) {
     struct stat st {};
-    if (::lstat((tmp / entries[i]).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (::lstat((host / entries[i]).c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
       links++;
-      if (auto target = link_target_entry(tmp, entries[i]); !target.empty()) {
+      if (auto target = link_target_entry(place, host, entries[i]); !target.empty()) {
         add_once(entries, std::move(target));
       }
     }

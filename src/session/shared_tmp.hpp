@@ -19,6 +19,20 @@ namespace ginsttest::session {
 // Always shared: where X servers put their sockets.
 inline constexpr std::string_view x11_socket_dir = ".X11-unix";
 
+// The places a test gets a private copy of.
+inline constexpr std::string_view tmp_place = "/tmp";
+inline constexpr std::string_view var_tmp_place = "/var/tmp";
+
+// The entries of `place` ("/tmp", "/var/tmp") that `text` names, as tmp_entries_named() finds
+// those of /tmp.
+std::vector<std::string> entries_named(std::string_view text, std::string_view place);
+
+// What shared_tmp_entries() keeps of /tmp, for `place`, whose entries are found at `host`;
+// the X socket directory only for /tmp.
+std::vector<std::string> shared_entries(const core::TestSpec& spec, const std::string& program,
+                                        const util::EnvList& env, std::string_view place,
+                                        const std::filesystem::path& host);
+
 // The entries of /tmp that `text` names: NAME for each "/tmp/NAME" at the start of `text`, after
 // a space, a quote or one of "=:,;" (a command line, a path list, a D-Bus address), or after
 // "file://". At the start of `text`, NAME runs to the next '/', spaces included (one argument);

@@ -79,3 +79,12 @@ TEST_CASE("what a test keeps of the host's /tmp") {
   CHECK(session::shared_tmp_entries(spec, "/tmp/t.sh", {}, tmp) == Entries{".X11-unix", "t.sh"});
   ::close(sock);
 }
+
+TEST_CASE("the entries of /var/tmp a text names, and not those of /tmp") {
+  using session::entries_named;
+  CHECK(entries_named("/var/tmp/scratch/tree/x.test", "/var/tmp") == Entries{"scratch"});
+  CHECK(entries_named("sh -c 'cat /var/tmp/a/f /tmp/b/g'", "/var/tmp") == Entries{"a"});
+  // /tmp's entries are found only at a path's start, never inside /var/tmp's.
+  CHECK(entries_named("sh -c 'cat /var/tmp/a/f /tmp/b/g'", "/tmp") == Entries{"b"});
+  CHECK(entries_named("PATH=/usr/bin:/var/tmp/jh/bin", "/var/tmp") == Entries{"jh"});
+}
