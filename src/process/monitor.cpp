@@ -504,7 +504,8 @@ sigset_t waited_signals() noexcept {
   sigset_t waited;
   ::sigemptyset(&waited);
   ::sigaddset(&waited, SIGCHLD);
-  ::sigaddset(&waited, SIGTERM);
+  ::sigaddset(&waited, stop_signal);
+  ::sigaddset(&waited, kill_signal);
   return waited;
 }
 
@@ -532,20 +533,20 @@ bool reap(pid_t main_pid, bool& main_done, ReportBatch& batch) noexcept {
 
 // Waits for one of `waited`, `ns` at most (forever when negative); the signal, or -1. With
 // `outside_only` (the monitor is pid 1 of its test's namespace), a SIGTERM sent from inside it
-// counts for nothing: a sender outside, the runner or the kernel, shows as pid 0.
+// (or a SIGUSR1) counts for nothing: a sender outside, the runner or the kernel, shows as pid 0.
 int wait_for_signal(const sigset_t& waited, std::int64_t ns, bool outside_only) noexcept {
   const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
   siginfo_t info{};
   const int signo = ::sigtimedwait(&waited, &info, ns < 0 ? nullptr : &timeout);
-  if (signo == SIGTERM && outside_only && info.si_pid != 0) {
+  if (signo != SIGCHLD && outside_only && info.si_pid != 0) {
     return -1;
   }
   return signo;
 }
 
 // Waits for the test's processes: reaps them, ends what the main process leaves running (SIGTERM,
-// then SIGKILL after the grace period), and does the same when asked to (SIGTERM); asked a
-// second time, it kills what is left at once. Sends `started` and, when leftovers must be
+// then SIGKILL after the grace period), and does the same when asked to (stop_signal); asked to
+// kill (kill_signal), it kills what is left at once. Sends `started` and, when leftovers must be
 // waited for, the exit status as they are due; the rest is left in `batch`. Returns how many
 // processes were left running.
 int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexcept {
@@ -557,7 +558,6 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
   bool main_done = false;
   int leftovers = 0;
   std::int64_t deadline = 0;
-  int stop_requests = 0; // SIGTERMs received: the first stops the test, a second kills it now
   while (true) {
     if (reap(main_pid, main_done, batch) && main_done) {
       return leftovers;
@@ -582,17 +582,14 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
     } else if (!started_sent) {
       wait_ns = std::max<std::int64_t>(0, started_due - now_ns());
     }
-    if (wait_for_signal(waited, wait_ns, s.ignore_inside_signals) == SIGTERM) {
-      stop_requests++;
-      if (phase == Phase::running) {
-        signal_descendants(SIGTERM);
-        phase = Phase::terminating;
-        deadline = now_ns() + s.grace_ns;
-      } else if (phase == Phase::terminating && stop_requests >= 2) {
-        // Asked again (Ctrl-C twice): the grace period ends now. A first request that finds
-        // the leftovers of an ended test in their grace leaves them that grace.
-        phase = Phase::killing;
-      }
+    const int signo = wait_for_signal(waited, wait_ns, s.ignore_inside_signals);
+    if (signo == stop_signal && phase == Phase::running) {
+      signal_descendants(SIGTERM);
+      phase = Phase::terminating;
+      deadline = now_ns() + s.grace_ns;
+    } else if (signo == kill_signal) {
+      // Ctrl-C again: no grace period, or none left.
+      phase = Phase::killing;
     }
     if (phase == Phase::terminating && now_ns() >= deadline) {
       phase = Phase::killing;

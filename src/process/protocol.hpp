@@ -32,16 +32,17 @@
 // A reader must take end of file at any point as the end (a monitor killed outright stops
 // early); the runner then judges with what it has.
 //
-// Stopping a test: SIGTERM to the monitor (a timeout, Ctrl-C, the runner ending). The monitor
-// passes SIGTERM to every process of the test, then SIGKILL after the request's grace period,
-// reports and exits. A second SIGTERM (Ctrl-C again) ends the grace period at once; the runner
-// sends it some milliseconds after the first, since two pending at once would count as one. The
-// runner signals the monitor through a pidfd opened when `started` arrives, once a later read has
-// found the pipe open: only the monitor holds its write end, until it exits, so the pid was still
-// the monitor's when the pidfd was opened, and the pidfd names it for good
+// Stopping a test: SIGTERM (`stop_signal`) to the monitor (a timeout, Ctrl-C, the runner ending).
+// The monitor passes SIGTERM to every process of the test, then SIGKILL after the request's grace
+// period, reports and exits. SIGUSR1 (Ctrl-C again) kills every process of the test at once,
+// whatever the phase: a signal of its own, since two SIGTERMs pending at once would count as one.
+// The runner signals the monitor through a pidfd opened when `started` arrives, once a later read
+// has found the pipe open: only the monitor holds its write end, until it exits, so the pid was
+// still the monitor's when the pidfd was opened, and the pidfd names it for good
 // (process::Tree::signal_monitor).
 #pragma once
 
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 
@@ -70,6 +71,10 @@ enum class SetupStep : std::int32_t {
   credentials,
   private_pids,
 };
+
+// What the runner sends the monitor: stop the test (with the grace period), or kill it now.
+inline constexpr int stop_signal = SIGTERM;
+inline constexpr int kill_signal = SIGUSR1;
 
 struct Report {
   ReportKind kind;

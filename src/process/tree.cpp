@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 
 namespace ginsttest::process {
@@ -29,8 +28,8 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 
 Tree::Tree(Tree&& other) noexcept
     : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
-      m_pidfd_opened(other.m_pidfd_opened), m_signals_asked(other.m_signals_asked),
-      m_signals_sent(other.m_signals_sent), m_reports(std::move(other.m_reports)),
+      m_pidfd_opened(other.m_pidfd_opened), m_signal_asked(other.m_signal_asked),
+      m_signal_sent(other.m_signal_sent), m_reports(std::move(other.m_reports)),
       m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
@@ -114,19 +113,20 @@ void Tree::mark_finished() {
 
 void Tree::terminate() {
   // Until the monitor's first report arrives with its pid, the request waits.
-  m_signals_asked = std::max(m_signals_asked, 1);
+  if (m_signal_asked == 0) {
+    m_signal_asked = stop_signal;
+  }
   read_reports();
 }
 
 void Tree::kill() {
-  m_signals_asked = 2;
+  m_signal_asked = kill_signal;
   read_reports();
 }
 
 void Tree::signal_monitor() {
-  // One signal per read_reports() call: two SIGTERMs sent together could reach the monitor as
-  // one (standard signals do not queue), and a kill would be taken for a mere stop.
-  m_signals_sent++;
+  // A kill asked for before the stop was sent is sent alone: it ends everything anyway.
+  m_signal_sent = m_signal_asked;
   // Only the monitor holds the write end of the report pipe (close-on-exec in its test), until
   // it exits. So while a read finds the pipe open the monitor has not exited, let alone been
   // reaped by the spawner: its pid is its own, and so is the pidfd opened for that pid before
@@ -134,16 +134,16 @@ void Tree::signal_monitor() {
   // never hit another process. Without pidfds (kernels before 5.3), kill() right after the
   // read.
   if (m_pidfd) {
-    util::pidfd_send_signal(m_pidfd.get(), SIGTERM);
+    util::pidfd_send_signal(m_pidfd.get(), m_signal_sent);
   } else {
-    ::kill(m_monitor, SIGTERM);
+    ::kill(m_monitor, m_signal_sent);
   }
 }
 
 void Tree::wait() {
   while (!read_reports()) {
     pollfd pfd{m_reports.get(), POLLIN, 0};
-    ::poll(&pfd, 1, signal_owed() ? signal_interval_ms : -1);
+    ::poll(&pfd, 1, -1);
   }
 }
 

@@ -6,8 +6,8 @@
 // Every process the test starts, including daemons that call setsid() or fork twice, stays a
 // descendant of the monitor, so the monitor can end all of them: when the test's main process
 // exits (whatever it left running gets SIGTERM, then SIGKILL after the grace period) and when
-// asked to (SIGTERM to the monitor: a timeout or Ctrl-C; a second SIGTERM, Ctrl-C again, ends
-// the grace period at once). It reports what happened as records on
+// asked to (SIGTERM to the monitor: a timeout or Ctrl-C; SIGUSR1, Ctrl-C again, kills them at
+// once). It reports what happened as records on
 // a pipe (protocol.hpp) and exits once no process of the test is left; its last report, or end
 // of file on that pipe, tells the runner the test is over. The monitor only makes async-signal-safe
 // calls.
@@ -61,14 +61,11 @@ public:
 
   // Asks the monitor to end every process of the test: SIGTERM now, SIGKILL after the grace.
   void terminate();
-  // Asks the monitor to kill every process of the test now, without the rest of the grace: a
-  // second SIGTERM to it, after the one terminate() sends (sent first if it was not yet).
+  // Asks the monitor to kill every process of the test now, without the rest of the grace.
   void kill();
   // A signal asked for is still to be sent: read_reports() sends it once the monitor's pid is
-  // known, one signal per call; call it again after signal_interval_ms.
-  bool signal_owed() const { return m_signals_sent < m_signals_asked; }
-  // Between two signals to the monitor: time for it to take the first before the second comes.
-  static constexpr int signal_interval_ms = 20;
+  // known.
+  bool signal_owed() const { return m_signal_asked != 0 && m_signal_asked != m_signal_sent; }
 
   // Blocks until the monitor has exited.
   void wait();
@@ -87,8 +84,10 @@ private:
   pid_t m_monitor = -1; // known from the monitor's first report
   util::Fd m_pidfd;     // the monitor's, once asked to terminate, where the kernel has pidfds
   bool m_pidfd_opened = false;
-  int m_signals_asked = 0; // SIGTERMs to send the monitor: 1 terminate(), 2 kill()
-  int m_signals_sent = 0;
+  // The last signal asked for (stop_signal or kill_signal, which overrides it) and sent; 0 for
+  // none.
+  int m_signal_asked = 0;
+  int m_signal_sent = 0;
   util::Fd m_reports;
   bool m_finished = false;
   TreeStatus m_status;

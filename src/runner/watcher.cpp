@@ -111,11 +111,6 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
     if (w.deadline && (!wake_by || *w.deadline < *wake_by)) {
       wake_by = w.deadline;
     }
-    if (w.tree.signal_owed()) {
-      // Sent by collect_ended() below, once the monitor has had time for the one before.
-      const auto soon = Clock::now() + std::chrono::milliseconds{process::Tree::signal_interval_ms};
-      wake_by = wake_by ? std::min(*wake_by, soon) : soon;
-    }
   }
   timespec timeout{};
   if (wake_by) {
