@@ -135,6 +135,21 @@ bool rename_new(int from_dir, const std::filesystem::path& name,
   return ::renameat(from_dir, name.c_str(), AT_FDCWD, target.c_str()) == 0;
 }
 
+// Detaches what is mounted on `path` (a mount point in its parent); whether there was one.
+// A note says what was done, or why it could not be.
+bool detach_mount_on(const std::filesystem::path& path, std::vector<std::string>* notes) {
+  Fd parent{::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  const std::string name = path.filename().string();
+  if (!parent || !is_mount_point(parent.get(), name.c_str())) {
+    return false;
+  }
+  auto detached = detach_mounts(parent.get(), name.c_str(), path);
+  if (notes) {
+    notes->push_back(detached ? unmounted_note(path) : detached.error().what);
+  }
+  return detached.has_value();
+}
+
 } // namespace
 
 Status remove_tree(const std::filesystem::path& dir) {
@@ -236,6 +251,11 @@ Status TempDir::remove(Fd* last_reference, std::vector<std::string>* notes) {
     return Ok{};
   }
   auto where = locate();
+  // A test that mounted something on its own directory hid it: once that is taken away, the
+  // directory is where it was made.
+  if (!where && detach_mount_on(m_path, notes)) {
+    where = locate();
+  }
   m_path.clear();
   Fd owned = std::move(m_fd);
   Fd& fd = last_reference ? (*last_reference = std::move(owned)) : owned;

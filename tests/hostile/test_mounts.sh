@@ -18,6 +18,8 @@ mounting_test() {
 }
 mounting_test grp/pass.test 0
 mounting_test grp/fail.test 1
+# Mounts the directory on its own working directory, hiding it.
+make_test grp/over.test session "sh -c 'mount --bind $victim . && exit 0'"
 
 host_mounts() { grep -c -F " $SCRATCH/" /proc/self/mountinfo || true; }
 # Whatever happens, the script's own cleanup must not delete through a mount either.
@@ -38,6 +40,7 @@ for box in "--private-tmp=no --private-pids=no" "--private-tmp=no" "--private-tm
     run_runner -d "$TREE" --order=name --as-root $box --report-directory="$SCRATCH/rep"
     assert_eq "$RC" 2 "exit status ($box)"
     assert_line "$OUT" "PASS: grp/pass.test"
+    assert_line "$OUT" "PASS: grp/over.test"
     assert_line "$OUT" "FAIL: grp/fail.test (exited with status 1)"
     assert_eq "$(cat "$victim/data" 2>/dev/null)" precious "the mounted directory's data"
     assert_eq "$(cat "$SCRATCH/victim-file" 2>/dev/null)" config "the mounted file"
@@ -46,6 +49,8 @@ for box in "--private-tmp=no --private-pids=no" "--private-tmp=no" "--private-tm
         # In the host's namespace the runner unmounts them, and says so.
         grep -qE "^  note: .*/dir: the test left it mounted; unmounted$" "$OUT" \
             || fail "no note on the unmounted directory"
+        grep -qE "^  note: .*tmp-grp_over.test-.{6}: the test left it mounted; unmounted$" "$OUT" \
+            || fail "no note on the mount on the test's own directory"
     fi
     # The failed test's directory is kept without what was mounted in it.
     kept=$SCRATCH/rep/grp_fail.test
