@@ -150,7 +150,6 @@ util::Expected<std::unique_ptr<session::Session>> start_session(const core::Conf
   options.user = config.user;
   options.keep_root = config.as_root;
   options.private_tmp = config.private_tmp;
-  options.private_pids = config.private_pids;
   options.environment = util::current_environment();
   std::vector<std::string> warnings;
   auto session = session::Session::start(std::move(options), spawner, warnings);
@@ -263,7 +262,14 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
              const scheduler::SpecLoader& load, const std::optional<history::Baseline>& baseline) {
   // The run: the spawner helper starts each test under a monitor of its own, in the session.
   block_stop_signals();
-  auto spawner = process::Spawner::start();
+  // Every process tree in a PID namespace of its own, the servers' too: then neither a test nor
+  // a service the bus starts for one (which runs where the bus does) can see or signal another
+  // test, a server or the host's processes.
+  auto private_pids = session::use_private_pids(config.private_pids);
+  if (!private_pids) {
+    return fail(private_pids.error().what);
+  }
+  auto spawner = process::Spawner::start(*private_pids);
   if (!spawner) {
     return fail(spawner.error().what);
   }
@@ -286,18 +292,7 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
         scheduler::cancel_run(*reporters, plan.size(), load, session.error().signal);
     return exit_status(summary, reporters->write_errors());
   }
-  // Tests get a spawner of their own when each gets a PID namespace: the servers stay in the
-  // runner's, where the pids of the tests' connections mean something to them.
-  std::optional<process::Spawner> tests_spawner;
-  if ((*session)->private_pids()) {
-    auto started = process::Spawner::start(true);
-    if (!started) {
-      return fail(started.error().what);
-    }
-    tests_spawner.emplace(std::move(*started));
-  }
-  auto process_runner = runner::ProcessRunner::create(runner_options(config, **session),
-                                                      tests_spawner ? *tests_spawner : *spawner);
+  auto process_runner = runner::ProcessRunner::create(runner_options(config, **session), *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);
   }

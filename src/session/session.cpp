@@ -121,6 +121,24 @@ Session::~Session() {
   (void)m_run_dir.remove();
 }
 
+util::Expected<bool> use_private_pids(core::StatusMode mode) {
+  if (mode == core::StatusMode::no) {
+    return false;
+  }
+  if (::geteuid() != 0) {
+    if (mode == core::StatusMode::yes) {
+      return util::unexpected("--private-pids=yes needs the runner to be started as root");
+    }
+    return false;
+  }
+  // Where a container forbids them, "auto" goes without.
+  auto works = process::pid_namespaces_work();
+  if (!works && mode == core::StatusMode::yes) {
+    return util::unexpected(fmt::format("--private-pids=yes: {}", works.error().what));
+  }
+  return works.has_value();
+}
+
 util::Status Session::prepare_identity() {
   const bool root = ::geteuid() == 0;
   if (!root) {
@@ -128,23 +146,11 @@ util::Status Session::prepare_identity() {
       return util::unexpected(
           fmt::format("--user={} needs the runner to be started as root", *m_options.user));
     }
-    for (auto [option, mode] : {std::pair{"private-tmp", m_options.private_tmp},
-                                std::pair{"private-pids", m_options.private_pids}}) {
-      if (mode == core::StatusMode::yes) {
-        return util::unexpected(
-            fmt::format("--{}=yes needs the runner to be started as root", option));
-      }
+    if (m_options.private_tmp == core::StatusMode::yes) {
+      return util::unexpected("--private-tmp=yes needs the runner to be started as root");
     }
   } else {
     m_private_tmp = m_options.private_tmp != core::StatusMode::no;
-    if (m_options.private_pids != core::StatusMode::no) {
-      // Where a container forbids them, "auto" goes without.
-      auto works = process::pid_namespaces_work();
-      if (!works && m_options.private_pids == core::StatusMode::yes) {
-        return util::unexpected(fmt::format("--private-pids=yes: {}", works.error().what));
-      }
-      m_private_pids = works.has_value();
-    }
     if (!m_options.keep_root) {
       auto identity = lookup_user(m_options.user.value_or(default_user));
       if (!identity) {

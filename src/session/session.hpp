@@ -34,11 +34,13 @@ struct SessionOptions {
   std::optional<std::string> user; // --user; "nobody" when root and unset
   bool keep_root = false;          // --as-root
   core::StatusMode private_tmp = core::StatusMode::automatic; // automatic: when root
-  // automatic: when root and the kernel allows it
-  core::StatusMode private_pids = core::StatusMode::automatic;
-  EnvList environment; // the runner's own
+  EnvList environment;                                        // the runner's own
   std::chrono::seconds startup{30};
 };
+
+// Whether each process tree (tests, and the servers) gets a PID namespace of its own, for
+// process::Spawner::start: `mode` automatic when root and the kernel allows it; yes needs both.
+util::Expected<bool> use_private_pids(core::StatusMode mode);
 
 class Session final : public ServerSource {
 public:
@@ -58,8 +60,6 @@ public:
   // Who tests run as; unset: the runner's own identity.
   const std::optional<Identity>& identity() const { return m_identity; }
   bool private_tmp() const { return m_private_tmp; }
-  // Whether each test gets a PID namespace of its own (process::Spawner::start).
-  bool private_pids() const { return m_private_pids; }
 
   // A display and bus of its own for one test, where the run uses servers it started; the
   // overrides apply to environment(). The servers stop when the result is destroyed.
@@ -98,7 +98,6 @@ private:
   process::Spawner& m_spawner;
   std::optional<Identity> m_identity;
   bool m_private_tmp = false;
-  bool m_private_pids = false;
   util::TempDir m_run_dir; // home/, runtime/ (with the bus), the servers' logs and X cookies
   std::string m_xvfb;      // the programs to start; "" when not needed or not installed
   std::string m_dbus_daemon;
