@@ -42,14 +42,15 @@ namespace ginsttest {
 namespace {
 
 // The runner's own messages may name what a test or its files are called: shown like the
-// console shows a test's text, without their control characters.
+// console shows a test's text, without their control characters. A warning is one line, so a
+// name cannot add one; an error may end with a server's log.
 int fail(std::string_view message) {
   fmt::print(stderr, "ginsttest-runner: {}\n", report::terminal_text(message));
   return static_cast<int>(core::ExitCode::runner_error);
 }
 
 void warn(std::string_view message) {
-  fmt::print(stderr, "ginsttest-runner: warning: {}\n", report::terminal_text(message));
+  fmt::print(stderr, "ginsttest-runner: warning: {}\n", report::terminal_line(message));
 }
 
 // --log-msgid: only logs its messages, as gdtr does (a helper for scripts).
@@ -100,10 +101,12 @@ int list_tests(const core::Config& config, const discovery::Catalog& catalog,
   }
   discovery::sort_for_listing(listed);
   affected.put_symbol_users_first(listed);
+  // As the console shows them: a name is one line, without control characters.
   for (const auto& test : listed) {
-    fmt::print("{} ({})\n", test.name, test.root.string());
+    fmt::print("{} ({})\n", report::terminal_line(test.name),
+               report::terminal_line(test.root.string()));
     if (const auto why = affected.explanation(test.name); config.explain && !why.empty()) {
-      fmt::print("    {}\n", why);
+      fmt::print("    {}\n", report::terminal_line(why));
     }
   }
   return 0;

@@ -70,5 +70,11 @@ run_runner -d "$TREE" --order=name --tap
 assert_eq "$RC" 2 "exit status with --tap"
 check_console "$ERR"
 grep -qF "not ok 1 - $esc_name" "$OUT" || fail "the TAP report does not name the test as it is named"
+
+# --list shows names as the console does, one line each.
+run_runner -d "$TREE" --list
+assert_eq "$RC" 0 "exit status of --list"
+assert_no_escape "$OUT"
+grep -qF 'grp/\x1b[31mred\x1b]0;title\x07.test (' "$OUT" || fail "--list does not show the name escaped"
 assert_tmp_clean
 echo ok
