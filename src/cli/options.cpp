@@ -130,18 +130,6 @@ util::Expected<core::FixtureMode> fixture_mode(const char* option, const char* v
       fmt::format("invalid --{} '{}' (expected auto, host, own or none)", option, mode));
 }
 
-bool all_digits(const char* s) {
-  if (!*s) {
-    return false;
-  }
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
 // --changed-symbols=A,B or @FILE (one name a line; blank lines and # comments skipped).
 util::Status add_symbols(std::string_view value, std::set<std::string>& symbols) {
   std::string text{value};
@@ -284,9 +272,9 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
 
 // gdtr's -p takes a value ("-p 4"); ours may also stand alone ("-p", "-p glib/"). Left to
 // GOption, an optional value is whatever word follows that does not start with '-', so
-// "-p glib/" would be a bad number rather than -p and a prefix: a number after -p is its value
-// ("--parallel=4"), anything else is not ("--parallel=", one per CPU). After "--", "-p" is a
-// prefix.
+// "-p glib/" would be a bad number rather than -p and a prefix: a word starting with a digit
+// after -p is its value ("--parallel=4"; "-p 4x" is then a bad value, not a prefix that selects
+// nothing), anything else is not ("--parallel=", one per CPU). After "--", "-p" is a prefix.
 std::vector<std::string> join_parallel_values(int argc, char** argv) {
   std::vector<std::string> joined;
   bool options_ended = false;
@@ -296,7 +284,7 @@ std::vector<std::string> join_parallel_values(int argc, char** argv) {
     options_ended = options_ended || std::strcmp(argv[i], "--") == 0;
     if (!is_parallel) {
       joined.emplace_back(argv[i]);
-    } else if (i + 1 < argc && all_digits(argv[i + 1])) {
+    } else if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
       joined.push_back(fmt::format("--parallel={}", argv[++i]));
     } else {
       joined.emplace_back("--parallel=");

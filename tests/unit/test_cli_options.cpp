@@ -84,6 +84,9 @@ TEST_CASE("-p before a word that is not a number stands alone: the word is a pre
   CHECK(ended->config.parallel == 1);
   CHECK(ended->config.prefixes == std::vector<std::string>{"gtk/", "-p", "glib/"});
   CHECK_FALSE(parse({"--parallel=glib/"}));
+  // A word starting with a digit is a value, so a typo is an error, not a prefix matching
+  // nothing (a run of no test, which passes).
+  CHECK_FALSE(parse({"-p", "4x", "glib/"}));
 }
 
 TEST_CASE("a bad option is a configuration error naming it") {
