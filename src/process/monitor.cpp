@@ -90,17 +90,6 @@ pid_t parse_pid(const char* s) noexcept {
   return static_cast<pid_t>(value);
 }
 
-// This process's pid as /proc sees it ("/proc/self" links to it), or -1.
-pid_t pid_in_proc_self() noexcept {
-  char buf[24];
-  const ssize_t n = ::readlink("/proc/self", buf, sizeof buf - 1);
-  if (n <= 0) {
-    return -1;
-  }
-  buf[n] = '\0';
-  return parse_pid(buf);
-}
-
 // The parent pid from /proc/PID/stat, or -1.
 pid_t read_ppid(int proc_fd, const char* pid_name) noexcept {
   char path[64];
@@ -345,13 +334,15 @@ int make_private_place(const char* dir, const char* place, char* const* shared) 
 }
 
 // The test's private /tmp and /var/tmp (`var_dir` "" for none), and /dev/shm, the other place
-// tests share files through by name, as an empty tmpfs. Returns 0 or an errno.
+// tests share files through by name, as an empty tmpfs: at most a quarter of the memory, since
+// each test running at once has one (the host's is one for all, of half). Returns 0 or an errno.
 int make_private_tmp(const MonitorSetup& s) noexcept {
   int err = make_private_place(s.private_tmp, "/tmp", s.shared_tmp);
   if (err == 0 && s.private_var_tmp[0] != '\0') {
     err = make_private_place(s.private_var_tmp, "/var/tmp", s.shared_var_tmp);
   }
-  if (err == 0 && ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0 &&
+  if (err == 0 &&
+      ::mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=25%") != 0 &&
       errno != ENOENT) {
     err = errno;
   }
@@ -603,12 +594,16 @@ int watch_test(const MonitorSetup& s, pid_t main_pid, ReportBatch& batch) noexce
 
 } // namespace
 
-MonitorBase prepare_monitor(pid_t parent, bool own_pids) noexcept {
+MonitorBase prepare_monitor(pid_t parent, pid_t self) noexcept {
   MonitorBase base;
-  base.own_pids = own_pids;
-  // In a namespace of its own the monitor is pid 1; /proc, still the runner's, knows its pid
-  // there.
-  base.pid = own_pids ? pid_in_proc_self() : ::getpid();
+  // In a namespace of its own the monitor is pid 1.
+  base.own_pids = ::getpid() != self;
+  base.pid = self;
+  if (self <= 0) {
+    // Without its pid the runner could never stop the test.
+    base.failed_step = SetupStep::fork;
+    base.error = EPIPE;
+  }
   const sigset_t waited = waited_signals();
   ::sigprocmask(SIG_SETMASK, &waited, nullptr);
   // SIGINT (Ctrl-C on a terminal is the runner's to handle) and SIGPIPE (a gone runner must not
@@ -622,7 +617,7 @@ MonitorBase prepare_monitor(pid_t parent, bool own_pids) noexcept {
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   // (A parent outside the namespace shows as 0. Should the spawner be gone already, the socket
   // tells the standby when the runner is.)
-  if (!own_pids && ::getppid() != parent) {
+  if (!base.own_pids && ::getppid() != parent) {
     ::_exit(1);
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);

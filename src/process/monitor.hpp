@@ -52,7 +52,9 @@ struct MonitorBase {
   bool own_pids = false;
   pid_t pid = -1; // the monitor's pid as the runner sees it
 };
-MonitorBase prepare_monitor(pid_t parent, bool own_pids) noexcept;
+// `self` is the monitor's pid as the spawner (and so the runner) sees it: in a PID namespace of
+// its own (own_pids, when it is not what getpid() says), the spawner tells it.
+MonitorBase prepare_monitor(pid_t parent, pid_t self) noexcept;
 
 // Runs in the prepared monitor: sets up the test's box, starts it with posix_spawn, ends every
 // process it leaves behind, reports on `report_fd` and exits. Only async-signal-safe calls.

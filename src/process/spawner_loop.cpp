@@ -142,8 +142,8 @@ constexpr char runner_done = 'E';
 
 // A monitor forked ahead of its request: it prepares what does not depend on the test, then
 // waits for the next request itself, so that a request costs no fork on its way to its test.
-[[noreturn]] void run_standby(int sock, int told, pid_t spawner, bool own_pids) noexcept {
-  const MonitorBase base = prepare_monitor(spawner, own_pids);
+[[noreturn]] void run_standby(int sock, int told, pid_t spawner, pid_t self) noexcept {
+  const MonitorBase base = prepare_monitor(spawner, self);
   Received in = receive(sock);
   if (in.size <= 0) {
     (void)!::write(told, &runner_done, 1);
@@ -172,20 +172,43 @@ pid_t fork_monitor(bool own_pids) noexcept {
       ::syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
 }
 
+// A standby in a PID namespace of its own is pid 1 there: the pid the runner knows it by is the
+// one clone() returned here, which it reads from `pid_fd`. -1 when that fails.
+pid_t receive_pid(int pid_fd) noexcept {
+  pid_t pid = -1;
+  ssize_t n;
+  do {
+    n = ::read(pid_fd, &pid, sizeof pid);
+  } while (n < 0 && errno == EINTR);
+  ::close(pid_fd);
+  return n == static_cast<ssize_t>(sizeof pid) ? pid : -1;
+}
+
 // Forks a standby monitor; returns the read end of the pipe on which it tells that it has
 // started its test (end of file) or that the runner is done, or -1 with `fork_errno` set.
 int fork_standby(int sock, pid_t self, bool own_pids, int& fork_errno) noexcept {
   int told[2];
-  if (::pipe2(told, O_CLOEXEC) != 0) {
+  int pid_pipe[2] = {-1, -1};
+  if (::pipe2(told, O_CLOEXEC) != 0 || (own_pids && ::pipe2(pid_pipe, O_CLOEXEC) != 0)) {
     fork_errno = errno;
     return -1;
   }
   const pid_t pid = fork_monitor(own_pids);
   if (pid == 0) {
     ::close(told[0]);
-    run_standby(sock, told[1], self, own_pids);
+    if (own_pids) {
+      ::close(pid_pipe[1]);
+    }
+    run_standby(sock, told[1], self, own_pids ? receive_pid(pid_pipe[0]) : ::getpid());
   }
   fork_errno = errno;
+  if (own_pids) {
+    ::close(pid_pipe[0]);
+    if (pid > 0) {
+      (void)!::write(pid_pipe[1], &pid, sizeof pid);
+    }
+    ::close(pid_pipe[1]);
+  }
   ::close(told[1]);
   if (pid < 0) {
     ::close(told[0]);
