@@ -144,6 +144,20 @@ void block_stop_signals() {
   sigprocmask(SIG_BLOCK, &handled, nullptr);
 }
 
+// Log and report directories tests could change: what a test run later (or any process of the
+// test user) could rename away and replace there, the runner cannot vouch for.
+void warn_about_output_directories(const core::Config& config, const session::Session& session) {
+  const auto& user = session.identity();
+  for (auto [dir, option] : {std::pair{&config.log_directory, "--log-directory"},
+                             std::pair{&config.report_directory, "--report-directory"}}) {
+    if (user && *dir && session::may_change(**dir, *user)) {
+      warn(fmt::format("{} {} is writable by {}, who runs the tests: a test could replace what "
+                       "is written there (make it root's, mode 0755)",
+                       option, (*dir)->string(), user->name));
+    }
+  }
+}
+
 // Who tests run as, their display and bus (started here when needed).
 util::Expected<std::unique_ptr<session::Session>> start_session(const core::Config& config,
                                                                 process::Spawner& spawner) {
@@ -158,6 +172,9 @@ util::Expected<std::unique_ptr<session::Session>> start_session(const core::Conf
   auto session = session::Session::start(std::move(options), spawner, warnings);
   for (const auto& warning : warnings) {
     warn(warning);
+  }
+  if (session) {
+    warn_about_output_directories(config, **session);
   }
   return session;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <pwd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <vector>
@@ -26,6 +27,18 @@ util::Expected<Identity> lookup_user(const std::string& name) {
     return util::unexpected(fmt::format("no user named {} on this system", name));
   }
   return Identity{name, process::Credentials{entry.pw_uid, entry.pw_gid}};
+}
+
+bool may_change(const std::filesystem::path& dir, const Identity& user) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    return false;
+  }
+  const auto& who = user.credentials;
+  const mode_t bits = st.st_uid == who.uid   ? S_IWUSR | S_IXUSR
+                      : st.st_gid == who.gid ? S_IWGRP | S_IXGRP
+                                             : S_IWOTH | S_IXOTH;
+  return (st.st_mode & bits) == bits;
 }
 
 } // namespace ginsttest::session

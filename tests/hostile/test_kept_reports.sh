@@ -7,8 +7,9 @@ source "$(dirname "$0")/../integration/lib.sh"
 [[ $(id -u) == 0 ]] || skip "tests run as another user only when the runner is root"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
+# The report directory as it should be: root's, mode 0755 (lib.sh's umask is 0).
 rep=$SCRATCH/rep
-mkdir "$rep"
+mkdir -m 0755 "$rep"
 cat >"$BIN/leave-traces" <<'EOF2'
 #!/bin/sh
 mkdir -p sub/deep && echo inner >sub/deep/x
@@ -24,7 +25,7 @@ chmod +x "$BIN/leave-traces"
 make_test grp/a-fail.test session "$BIN/leave-traces"
 # Run after it, as the same user: tries to rewrite its kept output and directory.
 make_test grp/b-forge.test session \
-    "sh -c 'd=$rep/grp_a-fail.test; echo PASS >\$d/output.txt; echo forged >\$d/open; rm -rf \$d/sub; exit 0'"
+    "sh -c 'd=$rep/grp_a-fail.test; echo PASS >\$d/output.txt; echo forged >\$d/open; rm -rf \$d/sub; mv \$d $rep/.gone; mkdir \$d && echo PASS >\$d/output.txt; exit 0'"
 
 run_runner -d "$TREE" --order=name -p 1 --report-directory="$rep"
 assert_eq "$RC" 2 "exit status"
@@ -45,5 +46,13 @@ assert_line "$OUT" "  note: $kept/up: a symlink to ../.., which may lead outside
 if runuser -u nobody -- sh -c "echo x >'$kept/output.txt'" 2>/dev/null; then
     fail "user nobody can rewrite the kept output"
 fi
+assert_not_contains "$ERR" "is writable by nobody"
+
+# A report directory the test user may change is said to be one.
+chmod 0777 "$rep"
+run_runner -d "$TREE" --order=name -p 1 --report-directory="$rep" -L "$rep"
+assert_line "$ERR" "ginsttest-runner: warning: --log-directory $rep is writable by nobody, who runs the tests: a test could replace what is written there (make it root's, mode 0755)"
+assert_contains "$ERR" "warning: --report-directory $rep is writable by nobody"
+chmod 0755 "$rep"
 assert_tmp_clean
 echo ok
