@@ -29,8 +29,9 @@ util::Expected<Tree> Tree::spawn(Spawner& spawner, const SpawnRequest& request) 
 Tree::Tree(Tree&& other) noexcept
     : m_monitor(std::exchange(other.m_monitor, -1)), m_pidfd(std::move(other.m_pidfd)),
       m_pidfd_opened(other.m_pidfd_opened), m_signal_asked(other.m_signal_asked),
-      m_signal_sent(other.m_signal_sent), m_reports(std::move(other.m_reports)),
-      m_finished(std::exchange(other.m_finished, true)), m_status(std::move(other.m_status)) {}
+      m_signal_sent(other.m_signal_sent), m_signalled_at(other.m_signalled_at),
+      m_reports(std::move(other.m_reports)), m_finished(std::exchange(other.m_finished, true)),
+      m_status(std::move(other.m_status)) {}
 
 Tree::~Tree() {
   if (!m_finished) {
@@ -127,6 +128,9 @@ void Tree::kill() {
 void Tree::signal_monitor() {
   // A kill asked for before the stop was sent is sent alone: it ends everything anyway.
   m_signal_sent = m_signal_asked;
+  if (!m_signalled_at) {
+    m_signalled_at = std::chrono::steady_clock::now();
+  }
   // Only the monitor holds the write end of the report pipe (close-on-exec in its test), until
   // it exits. So while a read finds the pipe open the monitor has not exited, let alone been
   // reaped by the spawner: its pid is its own, and so is the pidfd opened for that pid before
@@ -138,6 +142,19 @@ void Tree::signal_monitor() {
   } else {
     ::kill(m_monitor, m_signal_sent);
   }
+}
+
+void Tree::kill_monitor() {
+  if (m_finished || m_monitor <= 0) {
+    return;
+  }
+  // Through the pidfd opened for the stop signal (see signal_monitor), which names it for good.
+  if (m_pidfd) {
+    util::pidfd_send_signal(m_pidfd.get(), SIGKILL);
+  } else {
+    ::kill(m_monitor, SIGKILL);
+  }
+  m_status.monitor_killed = true;
 }
 
 void Tree::wait() {

@@ -20,6 +20,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,9 @@ struct TreeStatus {
   double user_seconds = 0;        // CPU time of all the test's processes
   double system_seconds = 0;
   long maxrss_kb = 0; // largest resident set among them
+  // The monitor did not end the test in time once asked to, and was killed (see
+  // Tree::kill_monitor).
+  bool monitor_killed = false;
 };
 
 class Tree {
@@ -63,6 +67,15 @@ public:
   void terminate();
   // Asks the monitor to kill every process of the test now, without the rest of the grace.
   void kill();
+  // When the monitor was first signalled to stop or kill the test; unset before.
+  std::optional<std::chrono::steady_clock::time_point> signalled_at() const {
+    return m_signalled_at;
+  }
+  // Kills the monitor itself (SIGKILL), for one that did not end the test in time once asked
+  // to: a test run as root can keep a signal from reaching it. In a PID namespace of its own,
+  // the kernel then kills every process of the test with it; otherwise they are left. Its
+  // reports end there.
+  void kill_monitor();
   // A signal asked for is still to be sent: read_reports() sends it once the monitor's pid is
   // known.
   bool signal_owed() const { return m_signal_asked != 0 && m_signal_asked != m_signal_sent; }
@@ -88,6 +101,7 @@ private:
   // none.
   int m_signal_asked = 0;
   int m_signal_sent = 0;
+  std::optional<std::chrono::steady_clock::time_point> m_signalled_at;
   util::Fd m_reports;
   bool m_finished = false;
   TreeStatus m_status;

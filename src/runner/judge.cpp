@@ -78,6 +78,11 @@ core::TestResult judge(const JobFacts& facts, const Ending& ending, tap::Tally* 
     result.notes.push_back(fmt::format("killed {} process{} the test left running",
                                        status.leftovers, status.leftovers == 1 ? "" : "es"));
   }
+  if (status.monitor_killed) {
+    result.notes.push_back("its monitor did not end it within the grace period once asked to "
+                           "(a test run as root can keep the signal from it), so it was killed, "
+                           "and the test's processes with it");
+  }
   if (status.exec_errno == EACCES) {
     if (const auto mode = facts.program_mode; mode && S_ISREG(*mode) && (*mode & 0111) == 0) {
       // Nobody may execute it, root neither: another user or place would not help.

@@ -13,6 +13,10 @@
 
 namespace ginsttest::runner {
 
+// How long past its grace period a monitor asked to stop its test may take before it is
+// killed: time for a loaded machine to scan /proc and reap.
+constexpr std::chrono::seconds monitor_margin{10};
+
 // At most this often per test, a Progress event.
 constexpr std::chrono::milliseconds progress_interval{200};
 
@@ -142,7 +146,7 @@ util::Status ProcessRunner::launch(Active& test) {
     deadline = test.started.mono + job.facts.timeout;
   }
   m_watcher.add(Watched{job.id, std::move(*tree), std::move(out.read), std::move(err.read),
-                        deadline, &test.output});
+                        deadline, &test.output, m_jobs.options().kill_grace + monitor_margin});
   return util::Ok{};
 }
 

@@ -85,6 +85,14 @@ void Watcher::add(Watched watched) {
   m_watched.push_back(std::make_unique<Entry>(std::move(watched)));
 }
 
+std::optional<Clock::time_point> Watcher::monitor_deadline(const Watched& watched) {
+  const auto signalled = watched.tree.signalled_at();
+  if (!signalled || watched.stop_bound.count() == 0 || watched.tree.status().monitor_killed) {
+    return std::nullopt;
+  }
+  return *signalled + watched.stop_bound;
+}
+
 void Watcher::terminate_all(int signo) {
   for (auto& entry : m_watched) {
     entry->interrupted_by = signo;
@@ -110,6 +118,9 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
     fds.push_back(pollfd{w.err ? w.err.get() : -1, POLLIN, 0});
     if (w.deadline && (!wake_by || *w.deadline < *wake_by)) {
       wake_by = w.deadline;
+    }
+    if (const auto bound = monitor_deadline(w); bound && (!wake_by || *bound < *wake_by)) {
+      wake_by = bound;
     }
   }
   timespec timeout{};
@@ -146,6 +157,9 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
       deadline.reset();
       entry->timed_out = true;
       entry->watched.tree.terminate();
+    }
+    if (const auto bound = monitor_deadline(entry->watched); bound && now >= *bound) {
+      entry->watched.tree.kill_monitor();
     }
   }
   // Also without a report event: terminate() may have read a monitor's end of file itself.

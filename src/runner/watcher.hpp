@@ -41,6 +41,9 @@ struct Watched {
   util::Fd err;
   std::optional<Clock::time_point> deadline; // the tree is terminated when it passes
   OutputSink* sink = nullptr;                // must outlive the watch
+  // How long its monitor may take to end the tree once signalled, before it is killed itself
+  // (process::Tree::kill_monitor); 0: forever.
+  std::chrono::milliseconds stop_bound{0};
 };
 
 // A tree that is gone, all of its output read.
@@ -81,6 +84,8 @@ public:
   void kill_all();
 
 private:
+  // When the tree's monitor, signalled, is to be killed if it has not ended it; unset: never.
+  static std::optional<Clock::time_point> monitor_deadline(const Watched& watched);
   struct Entry;
   explicit Watcher(util::Fd signals);
   // Moves the trees that have ended into `out`.

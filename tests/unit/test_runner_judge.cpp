@@ -194,3 +194,13 @@ TEST_CASE("leftover processes are a note whatever the outcome, and CPU figures a
   REQUIRE(result.notes.size() == 1);
   CHECK(result.notes[0] == "killed 3 processes the test left running");
 }
+
+TEST_CASE("a timed-out test whose monitor had to be killed is a timeout, with a note") {
+  Ending ending; // no exit status: the monitor died before it could report one
+  ending.timed_out = true;
+  ending.status.monitor_killed = true;
+  const auto result = judge(facts(), ending, nullptr);
+  CHECK(result.outcome == Outcome::timeout);
+  REQUIRE(result.notes.size() == 1);
+  CHECK(result.notes[0].starts_with("its monitor did not end it within the grace period"));
+}
