@@ -2,6 +2,7 @@
 
 #include "util/expected.hpp"
 #include "util/fd.hpp"
+#include "util/file.hpp"
 #include "util/glib_ptr.hpp"
 #include "util/strings.hpp"
 
@@ -93,39 +94,36 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
   return {};
 }
 
-// What kind of file `mode` is, for an error: "a FIFO".
-const char* file_kind(mode_t mode) {
-  switch (mode & S_IFMT) {
-  case S_IFDIR:
-    return "a directory";
-  case S_IFIFO:
-    return "a FIFO";
-  case S_IFSOCK:
-    return "a socket";
-  case S_IFCHR:
-    return "a character device";
-  case S_IFBLK:
-    return "a block device";
-  }
-  return "not a regular file";
-}
-
 // The text of `path`, or "PATH: reason". Symlinks are followed (distributions link .test files to
-// shared ones); anything but a regular file is refused without reading from it, the open itself
-// made with O_NONBLOCK so that a FIFO without a writer cannot hang the run, and at most
+// shared ones); anything but a regular file is refused without opening it for reading (first
+// opened with O_PATH, which reads nothing, so that a FIFO without a writer cannot hang the run
+// nor a device behind a symlink be woken), and at most
 // max_test_file_bytes are read: a .test file is a few hundred bytes, and a huge one must not
 // cost its size in memory (twice over, once more for GKeyFile).
 util::Expected<std::string> read_test_file(const std::filesystem::path& path) {
   const auto failed = [&](std::string_view why) {
     return util::unexpected(fmt::format("{}: {}", path.string(), why));
   };
-  util::Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  util::Fd found{::open(path.c_str(), O_PATH | O_CLOEXEC)};
   struct stat st {};
-  if (!fd || ::fstat(fd.get(), &st) != 0) {
+  if (!found || ::fstat(found.get(), &st) != 0) {
     return failed(util::errno_text(errno));
   }
   if (!S_ISREG(st.st_mode)) {
-    return failed(fmt::format("{}, not a .test file", file_kind(st.st_mode)));
+    return failed(fmt::format("{}, not a .test file", util::file_type_name(st.st_mode)));
+  }
+  // The very file looked at, opened for reading through its descriptor (without /proc, by its
+  // path again, not blocking, and checked again).
+  util::Fd fd{::open(fmt::format("/proc/self/fd/{}", found.get()).c_str(),
+                     O_RDONLY | O_CLOEXEC | O_NOCTTY)};
+  if (!fd && errno == ENOENT) {
+    fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (fd && (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))) {
+      return failed("changed while it was read");
+    }
+  }
+  if (!fd) {
+    return failed(util::errno_text(errno));
   }
   const auto too_big = [&](auto size) {
     return failed(
