@@ -21,11 +21,18 @@ namespace {
 
 constexpr int dir_open_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
+// Directories deeper than this below the one being removed are moved up into it rather than
+// entered: each level entered holds a descriptor, and a test may nest thousands.
+constexpr int max_depth = 32;
+
 // What removing a tree met: the first failure ("path: reason"), and where to note the mounts a
-// test left in it, which are detached rather than entered.
+// test left in it, which are detached rather than entered. The directory being removed is
+// `top`; `moved_up` counts what was moved up into it, which another pass then removes.
 struct Removal {
   Status first_failure = Ok{};
   std::vector<std::string>* notes = nullptr;
+  int top = -1;
+  unsigned moved_up = 0;
 
   void failed(Status status) {
     if (first_failure) {
@@ -57,8 +64,21 @@ Fd open_to_empty(int dirfd, const char* name, const std::filesystem::path& path,
   return child;
 }
 
-// Empties the directory open as `dirfd`, never crossing a mount point.
-void remove_contents(int dirfd, const std::filesystem::path& where, Removal& removal) {
+// Moves the directory `name` of `dirfd` up into the top directory, under a name of its own
+// there; whether it could.
+bool move_up(int dirfd, const char* name, Removal& removal) {
+  const auto new_name = fmt::format(".ginsttest-deep-{}", removal.moved_up);
+  if (::renameat2(dirfd, name, removal.top, new_name.c_str(), RENAME_NOREPLACE) != 0) {
+    return false;
+  }
+  removal.moved_up++;
+  return true;
+}
+
+// Empties the directory open as `dirfd` (`depth` levels below the top), never crossing a mount
+// point.
+void remove_contents(int dirfd, const std::filesystem::path& where, Removal& removal,
+                     int depth = 0) {
   // A test may have left the directory without write or search permission. (Only then: a
   // needless chmod dirties the inode.)
   struct stat st {};
@@ -94,21 +114,34 @@ void remove_contents(int dirfd, const std::filesystem::path& where, Removal& rem
       removal.failed(path);
       continue;
     }
+    if (depth >= max_depth && move_up(dirfd, entry->d_name, removal)) {
+      continue;
+    }
     Fd child = open_to_empty(dirfd, entry->d_name, path, removal);
     if (!child) {
       continue;
     }
-    remove_contents(child.get(), path, removal);
+    remove_contents(child.get(), path, removal, depth + 1);
     if (::unlinkat(dirfd, entry->d_name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
       removal.failed(path);
     }
   }
 }
 
+// Empties the top directory open as `fd` (at `dir`): passes until nothing more was moved up.
+void empty_top(int fd, const std::filesystem::path& dir, Removal& removal) {
+  removal.top = fd;
+  unsigned moved_before = 0;
+  do {
+    moved_before = removal.moved_up;
+    remove_contents(fd, dir, removal);
+  } while (removal.moved_up != moved_before && removal.first_failure);
+}
+
 // Removes what `fd` (open on `dir`) holds, then `dir` itself.
 Status remove_open_tree(int fd, const std::filesystem::path& dir) {
   Removal removal;
-  remove_contents(fd, dir, removal);
+  empty_top(fd, dir, removal);
   if (!removal.first_failure) {
     return removal.first_failure;
   }
@@ -275,7 +308,7 @@ Status TempDir::remove(Fd* last_reference, std::vector<std::string>* notes) {
     return Ok{};
   }
   Removal removal{Ok{}, notes};
-  remove_contents(fd.get(), now, removal);
+  empty_top(fd.get(), now, removal);
   if (!removal.first_failure) {
     return removal.first_failure;
   }
