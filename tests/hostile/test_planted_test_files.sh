@@ -32,7 +32,7 @@ assert_line "$OUT" "PASS: grp/z-after.test"
 assert_line "$OUT" "FAIL: grp/fifo.test ($files/fifo.test: a FIFO, not a .test file)"
 assert_line "$OUT" "FAIL: grp/link-to-fifo.test ($files/link-to-fifo.test: a FIFO, not a .test file)"
 assert_line "$OUT" "FAIL: grp/huge.test ($files/huge.test: 1073741824 bytes, too big for a .test file (at most 1048576))"
-((kb < 64 * 1024)) || fail "the runner grew to $kb kB reading the .test files"
+((kb < $(rss_limit_kb))) || fail "the runner grew to $kb kB reading the .test files"
 
 # --list reads every file too.
 assert_exit 0 timeout 60 env TMPDIR="$RUN_TMP" "$RUNNER" -d "$TREE" --list

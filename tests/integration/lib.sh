@@ -92,6 +92,17 @@ make_prog() {
     chmod +x "$BIN/$1"
 }
 
+# The peak memory (kB) a run of the runner may reach in a test that checks it stays flat: a
+# sanitizer's shadow memory and quarantine add their own, still far below what reading a whole
+# large input would take.
+rss_limit_kb() {
+    if ldd "$RUNNER" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+        echo $((256 * 1024))
+    else
+        echo $((64 * 1024))
+    fi
+}
+
 # The runner with the private TMPDIR.
 gtr() { TMPDIR=$RUN_TMP "$RUNNER" "$@"; }
 
