@@ -97,10 +97,11 @@ make_tree "$work/one"   1           1
 ours_args=(--order=name --status=no --quiet)
 gdtr_args=(--status=no --quiet)
 # The comparisons with gdtr and the floor time the same work: as root, no change of user, no
-# private /tmp, no display or bus. What the session costs is measured on its own (set 5).
+# private /tmp or PID namespace, no display or bus. What the session costs is measured on its
+# own (set 5).
 session_args=("${ours_args[@]}")
 if [[ $(id -u) == 0 ]]; then
-    ours_args+=(--as-root --private-tmp=no)
+    ours_args+=(--as-root --private-tmp=no --private-pids=no)
 fi
 ours_args+=(--display=none --bus=none)
 

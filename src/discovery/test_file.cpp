@@ -95,35 +95,29 @@ std::string fill_spec(GKeyFile* kf, core::TestSpec& spec) {
 }
 
 // The text of `path`, or "PATH: reason". Symlinks are followed (distributions link .test files to
-// shared ones); anything but a regular file is refused without opening it for reading (first
-// opened with O_PATH, which reads nothing, so that a FIFO without a writer cannot hang the run
-// nor a device behind a symlink be woken), and at most
+// shared ones); anything but a regular file is refused without being opened (so that a device
+// behind a symlink is not woken), the open itself made with O_NONBLOCK (so that a FIFO put in
+// the file's place since cannot hang the run), and at most
 // max_test_file_bytes are read: a .test file is a few hundred bytes, and a huge one must not
 // cost its size in memory (twice over, once more for GKeyFile).
 util::Expected<std::string> read_test_file(const std::filesystem::path& path) {
   const auto failed = [&](std::string_view why) {
     return util::unexpected(fmt::format("{}: {}", path.string(), why));
   };
-  util::Fd found{::open(path.c_str(), O_PATH | O_CLOEXEC)};
+  // Looked at before it is opened, then checked again once open: it may have changed between.
   struct stat st {};
-  if (!found || ::fstat(found.get(), &st) != 0) {
+  if (::stat(path.c_str(), &st) != 0) {
     return failed(util::errno_text(errno));
   }
   if (!S_ISREG(st.st_mode)) {
     return failed(fmt::format("{}, not a .test file", util::file_type_name(st.st_mode)));
   }
-  // The very file looked at, opened for reading through its descriptor (without /proc, by its
-  // path again, not blocking, and checked again).
-  util::Fd fd{::open(fmt::format("/proc/self/fd/{}", found.get()).c_str(),
-                     O_RDONLY | O_CLOEXEC | O_NOCTTY)};
-  if (!fd && errno == ENOENT) {
-    fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (fd && (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))) {
-      return failed("changed while it was read");
-    }
-  }
-  if (!fd) {
+  util::Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  if (!fd || ::fstat(fd.get(), &st) != 0) {
     return failed(util::errno_text(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return failed(fmt::format("{}, not a .test file", util::file_type_name(st.st_mode)));
   }
   const auto too_big = [&](auto size) {
     return failed(
