@@ -119,31 +119,16 @@ util::Expected<std::string> read_test_file(const std::filesystem::path& path) {
   if (!S_ISREG(st.st_mode)) {
     return failed(fmt::format("{}, not a .test file", util::file_type_name(st.st_mode)));
   }
-  const auto too_big = [&](auto size) {
-    return failed(
-        fmt::format("{} bytes, too big for a .test file (at most {})", size, max_test_file_bytes));
-  };
   if (static_cast<std::uintmax_t>(st.st_size) > max_test_file_bytes) {
-    return too_big(st.st_size);
+    return failed(fmt::format("{} bytes, too big for a .test file (at most {})", st.st_size,
+                              max_test_file_bytes));
   }
-  std::string contents;
-  char buffer[16384];
-  while (true) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      return failed(util::errno_text(errno));
-    }
-    if (n == 0) {
-      return contents;
-    }
-    contents.append(buffer, static_cast<std::size_t>(n));
-    if (contents.size() > max_test_file_bytes) {
-      return too_big(fmt::format("more than {}", max_test_file_bytes)); // it grew meanwhile
-    }
+  // (It may have grown since: the cap holds for what is read.)
+  auto contents = util::read_to_end(fd.get(), max_test_file_bytes);
+  if (!contents) {
+    return failed(contents.error().what);
   }
+  return contents;
 }
 
 core::TestSpec base_spec(const TestLocation& file) {

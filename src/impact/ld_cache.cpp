@@ -1,6 +1,7 @@
 #include "impact/ld_cache.hpp"
 
 #include "util/fd.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fcntl.h>
@@ -51,21 +52,7 @@ util::Expected<std::string> read_all(const std::filesystem::path& path) {
   if (!S_ISREG(st.st_mode)) {
     return util::unexpected("not a regular file");
   }
-  std::string bytes;
-  char buffer[65536];
-  while (true) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      return util::unexpected(util::errno_text(errno));
-    }
-    if (n == 0) {
-      return bytes;
-    }
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
+  return util::read_to_end(fd.get(), static_cast<std::size_t>(-1));
 }
 
 // Where the new format starts: at the beginning, or after the old format's table, which

@@ -1,6 +1,7 @@
 #include "runner/test_dir.hpp"
 
 #include "util/fd.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fcntl.h>
@@ -66,8 +67,7 @@ bool passable_by(const std::filesystem::path& dir, const util::Owner& user) {
     if (::stat(path.c_str(), &st) != 0) {
       return false;
     }
-    const mode_t bit = st.st_uid == user.uid ? S_IXUSR : st.st_gid == user.gid ? S_IXGRP : S_IXOTH;
-    if ((st.st_mode & bit) == 0) {
+    if ((util::access_bits(st, user.uid, user.gid) & 1) == 0) {
       return false;
     }
     if (path == path.root_path()) {

@@ -1,5 +1,6 @@
 #include "session/identity.hpp"
 
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -34,11 +35,8 @@ bool may_change(const std::filesystem::path& dir, const Identity& user) {
   if (::stat(dir.c_str(), &st) != 0) {
     return false;
   }
-  const auto& who = user.credentials;
-  const mode_t bits = st.st_uid == who.uid   ? S_IWUSR | S_IXUSR
-                      : st.st_gid == who.gid ? S_IWGRP | S_IXGRP
-                                             : S_IWOTH | S_IXOTH;
-  return (st.st_mode & bits) == bits;
+  // Write and search: what adding, removing or renaming an entry takes.
+  return (util::access_bits(st, user.credentials.uid, user.credentials.gid) & 3) == 3;
 }
 
 } // namespace ginsttest::session

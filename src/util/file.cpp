@@ -82,6 +82,34 @@ Expected<Fd> open_for_writing(const std::filesystem::path& path, mode_t mode) {
   return fd;
 }
 
+Expected<std::string> read_to_end(int fd, std::size_t max_bytes) {
+  std::string contents;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return unexpected(errno_text(errno));
+    }
+    if (n == 0) {
+      return contents;
+    }
+    contents.append(buffer, static_cast<std::size_t>(n));
+    if (contents.size() > max_bytes) {
+      return unexpected(fmt::format("more than {} bytes", max_bytes));
+    }
+  }
+}
+
+mode_t access_bits(const struct stat& st, uid_t uid, gid_t gid) {
+  if (st.st_uid == uid) {
+    return (st.st_mode >> 6) & 7;
+  }
+  return st.st_gid == gid ? (st.st_mode >> 3) & 7 : st.st_mode & 7;
+}
+
 std::string_view file_type_name(mode_t mode) {
   switch (mode & S_IFMT) {
   case S_IFREG:

@@ -11,7 +11,10 @@
 #include "util/expected.hpp"
 #include "util/fd.hpp"
 
+#include <sys/stat.h>
 #include <sys/types.h>
+
+#include <cstddef>
 
 #include <filesystem>
 #include <string>
@@ -42,6 +45,14 @@ Expected<Fd> create_new_file(const std::filesystem::path& path, mode_t mode);
 // the user's (named on the command line): an existing one is truncated in place, keeping its
 // owner, mode and links, but only if it is a regular file reached without a final symlink.
 Expected<Fd> open_for_writing(const std::filesystem::path& path, mode_t mode);
+
+// The rest of the open file `fd`, read to its end; an error (the reason, without the path) when
+// reading fails or it holds more than `max_bytes`.
+Expected<std::string> read_to_end(int fd, std::size_t max_bytes);
+
+// Which of read (4), write (2) and search or execute (1) the user `uid` of group `gid` has on a
+// file of `st`, by its mode bits: the owner's, the group's or the others' (ACLs are not read).
+mode_t access_bits(const struct stat& st, uid_t uid, gid_t gid);
 
 // "a FIFO", "a directory", "a symbolic link", ... for the file type bits of `mode`.
 std::string_view file_type_name(mode_t mode);
