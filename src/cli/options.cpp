@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include "core/defaults.hpp"
+#include "history/history.hpp"
 #include "report/journal.hpp"
 #include "util/glib_ptr.hpp"
 #include "util/strings.hpp"
@@ -51,6 +52,14 @@ struct RawOptions {
   char** changed_symbols = nullptr;
   gboolean explain = FALSE;
   char* baseline = nullptr;
+  char* history = nullptr;
+  gboolean failed_first = FALSE;
+  gboolean last_failed = FALSE;
+  gint slowest = 0;
+  gint retry = 0;
+  gint repeat = 1;
+  char* shard = nullptr;
+  char** merge = nullptr;
   // -p: unset = 1, given without a value = 0 (one per CPU)
   gint parallel = 1;
 
@@ -75,6 +84,9 @@ struct RawOptions {
     g_strfreev(affected_by);
     g_strfreev(changed_symbols);
     g_free(baseline);
+    g_free(history);
+    g_free(shard);
+    g_strfreev(merge);
   }
 };
 
@@ -178,6 +190,22 @@ util::Status impact_options(const RawOptions& raw, core::Config& config) {
   return util::Ok{};
 }
 
+// --history: FILE, none, or the default file.
+util::Status history_options(const RawOptions& raw, core::Config& config) {
+  if (raw.history && std::string_view{raw.history} == "none") {
+    if (config.failed_first || config.last_failed) {
+      return util::unexpected(fmt::format("{} needs a history (not --history=none)",
+                                          config.last_failed ? "--last-failed" : "--failed-first"));
+    }
+    return util::Ok{};
+  }
+  if (raw.history && *raw.history == '\0') {
+    return util::unexpected("--history needs a file, or none");
+  }
+  config.history = raw.history ? std::filesystem::path{raw.history} : history::default_file();
+  return util::Ok{};
+}
+
 // The "default:" of --help, from the defaults themselves.
 struct HelpTexts {
   explicit HelpTexts(const RawOptions& raw)
@@ -265,6 +293,26 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
        "Say why each test is selected by --affected-by or --changed-symbols", nullptr},
       {"baseline", 0, 0, G_OPTION_ARG_FILENAME, &raw.baseline,
        "Compare with the --json FILE of an earlier run: only regressions fail the run", "FILE"},
+      {"history", 0, 0, G_OPTION_ARG_FILENAME, &raw.history,
+       "Read and add to the durations and outcomes of earlier runs in FILE (default: "
+       "$XDG_STATE_HOME/ginsttest-runner/history, as root /var/lib/ginsttest-runner/history)",
+       "FILE|none"},
+      {"failed-first", 0, 0, G_OPTION_ARG_NONE, &raw.failed_first,
+       "Run the tests that failed last time first", nullptr},
+      {"last-failed", 0, 0, G_OPTION_ARG_NONE, &raw.last_failed,
+       "Run only the tests that failed last time (all of them when none did)", nullptr},
+      {"slowest", 0, 0, G_OPTION_ARG_INT, &raw.slowest,
+       "List the N slowest tests after the summary", "N"},
+      {"retry", 0, 0, G_OPTION_ARG_INT, &raw.retry,
+       "Run a failed test again, up to N times: failed then passed is FLAKY, not a failure", "N"},
+      {"repeat", 0, 0, G_OPTION_ARG_INT, &raw.repeat,
+       "Run every test N times: failed some runs is FLAKY, and fails the run", "N"},
+      {"shard", 0, 0, G_OPTION_ARG_STRING, &raw.shard,
+       "Run only part K of the tests split into N parts (auto: from $CI_NODE_INDEX and "
+       "$CI_NODE_TOTAL)",
+       "K/N|auto"},
+      {"merge", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &raw.merge,
+       "Run nothing: report the results in these --json files as one run (repeatable)", "FILE"},
       {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -293,6 +341,46 @@ std::vector<std::string> join_parallel_values(int argc, char** argv) {
   return joined;
 }
 
+// "K/N", 1 <= K <= N, into `shard`; false when it is not that.
+bool parse_shard(std::string_view text, core::Shard& shard) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return false;
+  }
+  const auto number = [](std::string_view digits, unsigned& out) {
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return ec == std::errc{} && ptr == digits.data() + digits.size();
+  };
+  return number(text.substr(0, slash), shard.index) &&
+         number(text.substr(slash + 1), shard.count) && shard.index >= 1 &&
+         shard.index <= shard.count;
+}
+
+// --shard=K/N, or auto: GitLab CI's CI_NODE_INDEX of CI_NODE_TOTAL (the `parallel:` keyword;
+// without it, the whole run).
+util::Status shard_option(const char* value, core::Config& config) {
+  if (!value) {
+    return util::Ok{};
+  }
+  core::Shard shard;
+  if (std::string_view{value} != "auto") {
+    if (!parse_shard(value, shard)) {
+      return util::unexpected(
+          fmt::format("invalid --shard '{}' (expected K/N with 1 <= K <= N, or auto)", value));
+    }
+  } else if (const char* total = std::getenv("CI_NODE_TOTAL"); total && *total) {
+    const char* index = std::getenv("CI_NODE_INDEX");
+    const auto text = fmt::format("{}/{}", index ? index : "", total);
+    if (!parse_shard(text, shard)) {
+      return util::unexpected(fmt::format(
+          "--shard=auto: CI_NODE_INDEX and CI_NODE_TOTAL make '{}', not K/N with 1 <= K <= N",
+          text));
+    }
+  }
+  config.shard = shard;
+  return util::Ok{};
+}
+
 // Which tests, and in what order: --dir, --first-root, --list, --exclude, --seed, --order.
 util::Status selection_options(const RawOptions& raw, core::Config& config) {
   for (char** dir = raw.dirs; dir && *dir; dir++) {
@@ -312,19 +400,37 @@ util::Status selection_options(const RawOptions& raw, core::Config& config) {
     }
     config.seed = seed;
   }
-  const std::string order = raw.order ? raw.order : "random";
-  if (order == "random") {
-    config.order = core::Order::random;
-  } else if (order == "name") {
-    config.order = core::Order::name;
-  } else {
-    return util::unexpected(fmt::format("invalid --order '{}' (expected random or name)", order));
+  if (raw.order) {
+    const std::string_view order = raw.order;
+    if (order == "random") {
+      config.order = core::Order::random;
+    } else if (order == "name") {
+      config.order = core::Order::name;
+    } else if (order == "longest") {
+      config.order = core::Order::longest;
+    } else {
+      return util::unexpected(
+          fmt::format("invalid --order '{}' (expected random, name or longest)", order));
+    }
   }
-  return util::Ok{};
+  config.failed_first = raw.failed_first;
+  config.last_failed = raw.last_failed;
+  return shard_option(raw.shard, config);
 }
 
-// How tests run: -p, --timeout, --kill-grace.
+// How tests run: -p, --timeout, --kill-grace, --retry, --repeat.
 util::Status run_options(const RawOptions& raw, core::Config& config) {
+  if (raw.retry < 0 || raw.retry > 1000) {
+    return util::unexpected(fmt::format("invalid --retry {} (expected 0 to 1000)", raw.retry));
+  }
+  if (raw.repeat < 1 || raw.repeat > 100000) {
+    return util::unexpected(fmt::format("invalid --repeat {} (expected 1 to 100000)", raw.repeat));
+  }
+  if (raw.retry > 0 && raw.repeat > 1) {
+    return util::unexpected("--retry and --repeat exclude each other");
+  }
+  config.retries = static_cast<unsigned>(raw.retry);
+  config.repeats = static_cast<unsigned>(raw.repeat);
   config.parallel = raw.parallel > 0 ? static_cast<unsigned>(raw.parallel)
                                      : std::max(1u, std::thread::hardware_concurrency());
   if (raw.timeout < 0) {
@@ -368,6 +474,16 @@ util::Status report_options(const RawOptions& raw, core::Config& config) {
     return util::unexpected(fmt::format("invalid --output-lines {}", raw.output_lines));
   }
   config.output_lines = static_cast<unsigned>(raw.output_lines);
+  if (raw.slowest < 0) {
+    return util::unexpected(fmt::format("invalid --slowest {}", raw.slowest));
+  }
+  config.slowest = static_cast<unsigned>(raw.slowest);
+  for (char** file = raw.merge; file && *file; file++) {
+    config.merge.emplace_back(*file);
+  }
+  if (!config.merge.empty() && config.list) {
+    return util::unexpected("--merge and --list exclude each other");
+  }
   for (char** id = raw.log_msgids; id && *id; id++) {
     const std::string_view entry = *id;
     const auto eq = entry.find('=');
@@ -458,8 +574,8 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
 
   CommandLine out;
   out.version = raw.version;
-  for (auto step :
-       {selection_options, run_options, report_options, session_options, impact_options}) {
+  for (auto step : {selection_options, run_options, report_options, session_options, impact_options,
+                    history_options}) {
     if (auto status = step(raw, out.config); !status) {
       return util::configuration_error(status.error().what);
     }

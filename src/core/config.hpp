@@ -14,7 +14,14 @@
 namespace ginsttest::core {
 
 enum class StatusMode { automatic, yes, no };
-enum class Order { random, name };
+// Longest first when the history knows the tests, else shuffled (automatic); shuffled; by name;
+// longest first.
+enum class Order { automatic, random, name, longest };
+// --shard=K/N: part `index` (1 to `count`) of the selected tests split into `count` parts.
+struct Shard {
+  unsigned index = 1;
+  unsigned count = 1;
+};
 // For the display and the bus: reuse the host's if the test user can reach it, else start one
 // (automatic); only the host's (host); always one of ours (own); none.
 enum class FixtureMode { automatic, host, own, none };
@@ -40,7 +47,7 @@ struct Config {
   std::vector<std::string> excludes;          // regular expressions matched against names
   std::vector<std::string> prefixes;          // positional: names must start with one of them
   std::vector<std::string> log_msgids;        // MSGID=MESSAGE
-  Order order = Order::random;
+  Order order = Order::automatic;
   std::optional<std::uint64_t> seed;
   unsigned output_lines = defaults::output_lines; // tail of a failed test's output on the console
   // The session (when started as root: the identity tests run as).
@@ -57,6 +64,15 @@ struct Config {
   std::set<std::string> changed_symbols;         // --changed-symbols, @FILE already read
   bool explain = false;                          // --explain: say why each test is selected
   std::optional<std::filesystem::path> baseline; // --baseline: a --json file of a run
+  // Scale: what earlier runs took and how they ended, reruns, shards, merged shard results.
+  std::optional<std::filesystem::path> history; // --history, resolved; nullopt: none
+  bool failed_first = false;                    // --failed-first
+  bool last_failed = false;                     // --last-failed
+  unsigned slowest = 0;                         // --slowest=N
+  unsigned retries = 0;                         // --retry=N: reruns of a failed test
+  unsigned repeats = 1;                         // --repeat=N: runs of every test
+  std::optional<Shard> shard;                   // --shard=K/N or auto, resolved
+  std::vector<std::filesystem::path> merge;     // --merge: --json files to report as one run
 };
 
 } // namespace ginsttest::core

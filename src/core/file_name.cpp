@@ -102,4 +102,12 @@ std::optional<std::string> test_name_of_file(std::string_view file_name) {
   return name;
 }
 
+std::string test_run_file_name(std::string_view name, unsigned run, std::size_t max_bytes) {
+  if (run <= 1) {
+    return test_file_name(name, max_bytes);
+  }
+  const std::string suffix = "@" + std::to_string(run);
+  return test_file_name(name, max_bytes - suffix.size()) + suffix;
+}
+
 } // namespace ginsttest::core

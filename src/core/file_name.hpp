@@ -28,6 +28,12 @@ constexpr std::size_t max_file_name = 255;
 // `max_bytes` long (at least 32): the caller keeps room for what it adds, such as ".txt".
 std::string test_file_name(std::string_view name, std::size_t max_bytes = max_file_name);
 
+// The file name standing for run `run` of test `name` (--retry, --repeat): test_file_name for
+// the first run, then with "@2", "@3"... added ("glib_timer.test@2"). Test names end in
+// ".test", so no other test's file name is one of these.
+std::string test_run_file_name(std::string_view name, unsigned run,
+                               std::size_t max_bytes = max_file_name);
+
 // The test name `file_name` stands for (without what the caller added, such as ".txt"): the
 // inverse of test_file_name. Nullopt for a name cut to length (the hash cannot be undone), and
 // for one test_file_name cannot have made.

@@ -81,9 +81,7 @@ std::optional<Outcome> outcome_named(std::string_view text) {
 
 Comparison compare(std::optional<Outcome> baseline, Outcome now) {
   // A run stopped by Ctrl-C says nothing about the change, then or now.
-  const auto failed = [](Outcome outcome) {
-    return is_failure(outcome) && outcome != Outcome::interrupted;
-  };
+  const auto failed = is_failed_run;
   const bool failed_before = baseline && failed(*baseline);
   if (failed(now)) {
     return failed_before ? Comparison::known_failure : Comparison::regression;
@@ -126,6 +124,18 @@ std::string_view name(SubtestOutcome outcome) {
 
 bool is_failure(Outcome outcome) {
   return group(outcome) == Group::failed;
+}
+
+bool is_failed_run(Outcome outcome) {
+  return is_failure(outcome) && outcome != Outcome::interrupted;
+}
+
+Outcome outcome_of_runs(unsigned runs, unsigned failed, Outcome last) {
+  // A run stopped by Ctrl-C ends the test as INTERRUPTED, whatever the runs before it did.
+  if (failed == 0 || failed >= runs || last == Outcome::interrupted) {
+    return last;
+  }
+  return Outcome::flaky;
 }
 
 std::string interruption(int signo) {

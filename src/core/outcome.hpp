@@ -59,6 +59,19 @@ Comparison compare(std::optional<Outcome> baseline, Outcome now);
 // "unchanged", "regression", "known-failure", "fixed": the reports' words.
 std::string_view name(Comparison comparison);
 
+// The outcome of a test that ran `runs` times (--retry, --repeat), `failed` of them with a
+// failure, the last with `last`:
+//
+//   failed runs       outcome
+//   none              last         (PASS or SKIP)
+//   every one         last         (FAIL, TIMEOUT or ERROR)
+//   some              FLAKY        (unless the last was INTERRUPTED: then that)
+Outcome outcome_of_runs(unsigned runs, unsigned failed, Outcome last);
+
+// Whether a run that ended with `outcome` counts as a failed run, one --retry runs again: a
+// failure of the test's own (not INTERRUPTED).
+bool is_failed_run(Outcome outcome);
+
 inline constexpr int skip_exit_status = 77;
 
 // What a finished process means, decided from its wait status alone.

@@ -32,6 +32,17 @@ struct BaselineComparison {
   Comparison comparison = Comparison::unchanged;
 };
 
+// One run of a test that failed, when the test ran more than once (--retry, --repeat).
+struct FailedRun {
+  unsigned run = 1; // its number: 1 for the first run
+  Outcome outcome = Outcome::fail;
+  std::string reason;
+  std::chrono::nanoseconds duration{};
+  std::string output_tail;
+  std::optional<std::filesystem::path> log_file; // -L copy of its output
+  std::optional<std::filesystem::path> kept_dir; // --report-directory copy of its directory
+};
+
 struct TestResult {
   Outcome outcome = Outcome::error;
   std::string reason;             // why, for anything but a plain PASS
@@ -53,6 +64,10 @@ struct TestResult {
   int leftover_processes = 0;     // processes still running when the test's main one ended
   std::vector<std::string> notes; // things worth telling that are not the outcome
   std::optional<BaselineComparison> baseline; // with --baseline
+  // How many times the test ran (--retry, --repeat), and those runs that failed, in order. The
+  // fields above are the last run's, with the outcome of them all (see core::outcome_of_runs).
+  unsigned runs = 1;
+  std::vector<FailedRun> failed_runs;
 };
 
 } // namespace ginsttest::core

@@ -48,6 +48,31 @@ void sort_by_name(std::vector<TestFile>& tests) {
             [](const TestFile& a, const TestFile& b) { return a.name < b.name; });
 }
 
+void longest_first(std::vector<TestFile>& tests, const DurationOf& duration, std::uint64_t seed) {
+  std::vector<std::pair<std::chrono::milliseconds, TestFile>> known;
+  std::vector<TestFile> unknown;
+  for (auto& test : tests) {
+    if (const auto took = duration(test)) {
+      known.emplace_back(*took, std::move(test));
+    } else {
+      unknown.push_back(std::move(test));
+    }
+  }
+  shuffle(unknown, seed);
+  std::sort(known.begin(), known.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second.name < b.second.name;
+  });
+  tests = std::move(unknown);
+  for (auto& [took, test] : known) {
+    tests.push_back(std::move(test));
+  }
+}
+
+void failed_first(std::vector<TestFile>& tests,
+                  const std::function<bool(const TestFile&)>& failed) {
+  std::stable_partition(tests.begin(), tests.end(), failed);
+}
+
 void sort_for_listing(std::vector<core::TestSpec>& tests) {
   std::sort(tests.begin(), tests.end(), [](const core::TestSpec& a, const core::TestSpec& b) {
     if (a.exclusive() != b.exclusive()) {

@@ -3,17 +3,29 @@
 #include "discovery/order.hpp"
 #include "discovery/test_file.hpp"
 
+#include <algorithm>
+
 namespace ginsttest::discovery {
 
-Plan Plan::make(Catalog catalog, core::Order order, std::optional<std::uint64_t> seed) {
-  if (order == core::Order::random) {
-    seed = seed.value_or(random_seed());
-    shuffle(catalog.files, *seed);
-  } else {
-    seed.reset();
-    sort_by_name(catalog.files);
+Plan Plan::make(Catalog catalog, core::Order order, std::optional<std::uint64_t> seed,
+                const DurationOf& duration) {
+  if (order == core::Order::automatic) {
+    const bool known =
+        duration && std::any_of(catalog.files.begin(), catalog.files.end(),
+                                [&](const TestFile& file) { return duration(file).has_value(); });
+    order = known ? core::Order::longest : core::Order::random;
   }
-  return Plan{std::move(catalog), seed};
+  if (order == core::Order::name) {
+    sort_by_name(catalog.files);
+    return Plan{std::move(catalog), std::nullopt, false};
+  }
+  seed = seed.value_or(random_seed());
+  if (order == core::Order::longest && duration) {
+    discovery::longest_first(catalog.files, duration, *seed);
+    return Plan{std::move(catalog), seed, true};
+  }
+  shuffle(catalog.files, *seed);
+  return Plan{std::move(catalog), seed, false};
 }
 
 core::TestSpec Plan::load(std::size_t index) const {

@@ -34,6 +34,20 @@ std::string baseline_totals(const std::optional<core::BaselineTotals>& totals) {
                      totals->known_failures, totals->fixed);
 }
 
+// The runs of a test that failed, when it ran more than once.
+std::string failed_runs_array(const std::vector<core::FailedRun>& runs) {
+  std::string out;
+  for (const auto& run : runs) {
+    out += fmt::format(
+        R"({}{{"run":{},"outcome":"{}","reason":{},"duration":{},"log":{},"kept_dir":{},)"
+        R"("output_tail":{}}})",
+        out.empty() ? "" : ",", run.run, core::name(run.outcome), json_string(run.reason),
+        seconds_text(run.duration), path_or_null(run.log_file), path_or_null(run.kept_dir),
+        json_string(run.output_tail));
+  }
+  return "[" + out + "]";
+}
+
 } // namespace
 
 util::Expected<std::unique_ptr<Json>> Json::open(const std::filesystem::path& path) {
@@ -65,14 +79,17 @@ void Json::test_finished(const core::TestSpec& spec, const core::TestResult& res
       R"({{"record":"test","name":{},"file":{},"root":{},"type":"{}","outcome":"{}",)"
       R"("reason":{},"exit_status":{},"signal":{},"started":"{}","duration":{},)"
       R"("subtests":[{}],"subtests_not_kept":{},"log":{},"kept_dir":{},"notes":[{}],)"
-      R"("baseline":{}}})",
+      R"("baseline":{},"runs":{},"failed_runs":{},"output_tail":{},"output_bytes":{},)"
+      R"("user_seconds":{:.3f},"system_seconds":{:.3f},"maxrss_kb":{}}})",
       json_string(spec.name), json_string(spec.file.string()), json_string(spec.root.string()),
       spec.exclusive() ? "session-exclusive" : "session", core::name(result.outcome),
       json_string(result.reason), result.exit_status ? std::to_string(*result.exit_status) : "null",
       result.signal ? json_string(core::signal_name(*result.signal)) : "null",
       utc_timestamp(result.started), seconds_text(result.duration), subtests,
       result.subtests_not_kept, path_or_null(result.log_file), path_or_null(result.kept_dir), notes,
-      baseline_object(result.baseline)));
+      baseline_object(result.baseline), result.runs, failed_runs_array(result.failed_runs),
+      json_string(result.output_tail), result.output_bytes, result.user_seconds,
+      result.system_seconds, result.maxrss_kb));
 }
 
 void Json::test_not_run(const core::TestSpec& spec, int signo) {
@@ -84,12 +101,13 @@ void Json::test_not_run(const core::TestSpec& spec, int signo) {
 void Json::run_finished(const core::RunSummary& summary) {
   write_line(fmt::format(
       R"({{"record":"summary","complete":{},"interrupted_by":{},"total":{},"passed":{},)"
-      R"("skipped":{},"failed":{},"user_seconds":{:.3f},"system_seconds":{:.3f},"maxrss_kb":{},)"
-      R"("baseline":{}}})",
+      R"("skipped":{},"failed":{},"flaky":{},"flaky_fails":{},"user_seconds":{:.3f},)"
+      R"("system_seconds":{:.3f},"maxrss_kb":{},"baseline":{}}})",
       summary.complete() ? "true" : "false",
       summary.interrupted_by ? json_string(core::signal_name(*summary.interrupted_by)) : "null",
-      summary.total, summary.passed, summary.skipped, summary.failed, summary.user_seconds,
-      summary.system_seconds, summary.maxrss_kb, baseline_totals(summary.baseline)));
+      summary.total, summary.passed, summary.skipped, summary.failed, summary.flaky,
+      summary.flaky_fails ? "true" : "false", summary.user_seconds, summary.system_seconds,
+      summary.maxrss_kb, baseline_totals(summary.baseline)));
 }
 
 } // namespace ginsttest::report

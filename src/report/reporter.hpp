@@ -29,6 +29,9 @@ public:
   virtual void test_progress(const core::TestSpec& /*spec*/, std::size_t /*points*/,
                              std::optional<std::uint64_t> /*planned*/) {}
   virtual void test_finished(const core::TestSpec& /*spec*/, const core::TestResult& /*result*/) {}
+  // A run of the test ended, with `run` (run.runs is its number), and --retry or --repeat runs
+  // it again; test_finished() comes after the last run, with the result of them all.
+  virtual void test_rerun(const core::TestSpec& /*spec*/, const core::TestResult& /*run*/) {}
   // While the running tests were being stopped, a stop signal (`signo`) came again: they are
   // killed now, without the rest of their grace period.
   virtual void killing_tests(int /*signo*/) {}
@@ -64,6 +67,11 @@ public:
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
     for (auto& r : m_reporters) {
       r->test_finished(spec, result);
+    }
+  }
+  void test_rerun(const core::TestSpec& spec, const core::TestResult& run) override {
+    for (auto& r : m_reporters) {
+      r->test_rerun(spec, run);
     }
   }
   void killing_tests(int signo) override {

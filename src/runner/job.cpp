@@ -60,18 +60,21 @@ util::Expected<Jobs> Jobs::create(ProcessRunnerOptions options) {
   return Jobs{std::move(options), std::move(private_tmp_parent), std::move(private_var_tmp_parent)};
 }
 
-std::optional<std::filesystem::path> Jobs::log_file(const core::TestSpec& spec) const {
+std::optional<std::filesystem::path> Jobs::log_file(const core::TestSpec& spec,
+                                                    unsigned run) const {
   if (!m_options.log_directory) {
     return std::nullopt;
   }
   constexpr std::string_view suffix = ".txt";
   return *m_options.log_directory /
-         (core::test_file_name(spec.name, core::max_file_name - suffix.size()).append(suffix));
+         (core::test_run_file_name(spec.name, run, core::max_file_name - suffix.size())
+              .append(suffix));
 }
 
-util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec) const {
+util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec, unsigned run) const {
   Job job;
   job.id = id;
+  job.run = run;
   job.spec = &spec;
   job.facts.timeout = m_options.timeout;
   if (m_options.credentials) {
@@ -96,14 +99,14 @@ util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec) co
   job.facts.program =
       process::find_program(spec.argv.at(0), search_path.empty() ? "/bin:/usr/bin" : search_path);
 
-  auto dir = make_test_dir(spec, job.facts.program, env);
+  auto dir = make_test_dir(spec, run, job.facts.program, env);
   if (!dir) {
     return util::unexpected(dir.error());
   }
   job.dir = std::move(*dir);
   job.facts.work_dir = job.dir->work_dir();
 
-  job.log_file = log_file(spec);
+  job.log_file = log_file(spec, run);
   if (m_options.report_directory) {
     // In the report directory, which only the runner writes, whichever directory the test
     // was given.
@@ -145,7 +148,8 @@ std::vector<std::string> Jobs::shared_var_tmp_entries(const core::TestSpec& spec
   return entries;
 }
 
-util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const std::string& program,
+util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, unsigned run,
+                                            const std::string& program,
                                             const util::EnvList& env) const {
   TestDirOptions dir_options;
   dir_options.owner = test_user(m_options);
@@ -166,7 +170,7 @@ util::Expected<TestDir> Jobs::make_test_dir(const core::TestSpec& spec, const st
   const bool in_report_dir = m_options.report_directory && !m_options.credentials;
   dir_options.base = in_report_dir ? *m_options.report_directory : m_options.temp_base;
   dir_options.prefix = fmt::format("{}-{}", in_report_dir ? ".tmp" : "test-tmp",
-                                   core::test_file_name(spec.name, 200));
+                                   core::test_run_file_name(spec.name, run, 200));
   return TestDir::create(dir_options);
 }
 
@@ -190,7 +194,8 @@ void Jobs::settle(Job& job, core::TestResult& result,
 }
 
 void Jobs::keep_for_report(Job& job, core::TestResult& result) const {
-  const auto target = *m_options.report_directory / core::test_file_name(job.spec->name);
+  const auto target =
+      *m_options.report_directory / core::test_run_file_name(job.spec->name, job.run);
   (void)util::remove_tree(target);
   for (auto& note : job.dir->keep_as(target)) {
     result.notes.push_back(std::move(note));

@@ -22,6 +22,7 @@ namespace ginsttest::runner {
 // A test ready to be started.
 struct Job {
   std::size_t id = 0;
+  unsigned run = 1; // 2, 3... for the reruns of --retry and --repeat
   const core::TestSpec* spec = nullptr;
   JobFacts facts;
   std::optional<TestDir> dir;
@@ -41,11 +42,13 @@ public:
 
   const ProcessRunnerOptions& options() const { return m_options; }
 
-  // Where -L puts the test's output (also for a test that could not be prepared).
-  std::optional<std::filesystem::path> log_file(const core::TestSpec& spec) const;
+  // Where -L puts the output of run `run` of the test (also for a test that could not be
+  // prepared).
+  std::optional<std::filesystem::path> log_file(const core::TestSpec& spec, unsigned run) const;
 
-  // `spec` must outlive the job. An error means nothing was made.
-  util::Expected<Job> prepare(std::size_t id, const core::TestSpec& spec) const;
+  // Run `run` of the test (each run has its own directory, log and kept directory). `spec` must
+  // outlive the job. An error means nothing was made.
+  util::Expected<Job> prepare(std::size_t id, const core::TestSpec& spec, unsigned run) const;
 
   // Keeps a failed test's directories for the report, or removes them; adds what could not
   // be done to the result's notes. The descriptors of removed directories go to
@@ -59,8 +62,8 @@ private:
         m_private_var_tmp_parent(std::move(private_var_tmp_parent)) {}
   // The test's directories, named and placed as the options say; `program` and `env` name
   // what it keeps of the host's /tmp.
-  util::Expected<TestDir> make_test_dir(const core::TestSpec& spec, const std::string& program,
-                                        const util::EnvList& env) const;
+  util::Expected<TestDir> make_test_dir(const core::TestSpec& spec, unsigned run,
+                                        const std::string& program, const util::EnvList& env) const;
   // The entries of the host's /var/tmp a test with a private one keeps.
   std::vector<std::string> shared_var_tmp_entries(const core::TestSpec& spec,
                                                   const std::string& program,

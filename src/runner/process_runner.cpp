@@ -74,13 +74,17 @@ ProcessRunner::~ProcessRunner() = default;
 
 void ProcessRunner::prepare(std::size_t id, const core::TestSpec& spec) {
   m_prepared.reset(); // one ahead at most
-  m_prepared.emplace(Prepared{id, m_jobs.prepare(id, spec)});
+  m_prepared.emplace(Prepared{id, m_jobs.prepare(id, spec, 1)});
 }
 
-util::Expected<Job> ProcessRunner::job_for(std::size_t id, const core::TestSpec& spec) {
+util::Expected<Job> ProcessRunner::job_for(std::size_t id, const core::TestSpec& spec,
+                                           unsigned run) {
+  if (run > 1) {
+    return m_jobs.prepare(id, spec, run);
+  }
   auto prepared = std::exchange(m_prepared, std::nullopt);
   if (!prepared || prepared->id != id) {
-    return m_jobs.prepare(id, spec);
+    return m_jobs.prepare(id, spec, run);
   }
   if (prepared->job) {
     prepared->job->spec = &spec; // the scheduler's copy now
@@ -88,14 +92,14 @@ util::Expected<Job> ProcessRunner::job_for(std::size_t id, const core::TestSpec&
   return std::move(prepared->job);
 }
 
-void ProcessRunner::start(std::size_t id, const core::TestSpec& spec) {
+void ProcessRunner::start(std::size_t id, const core::TestSpec& spec, unsigned run) {
   const Started started;
-  auto job = job_for(id, spec);
+  auto job = job_for(id, spec, run);
   if (!job) {
     auto result = judge(JobFacts{}, not_started(job.error().what), nullptr);
     result.started = started.wall;
     result.duration = Clock::now() - started.mono;
-    result.log_file = m_jobs.log_file(spec);
+    result.log_file = m_jobs.log_file(spec, run);
     m_done.push_back(Finished{id, std::move(result)});
     return;
   }

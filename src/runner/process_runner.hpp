@@ -29,7 +29,7 @@ public:
   // Makes the test's job now: its directory, environment and request.
   void prepare(std::size_t id, const core::TestSpec& spec) override;
   // `spec` must outlive the test's run.
-  void start(std::size_t id, const core::TestSpec& spec) override;
+  void start(std::size_t id, const core::TestSpec& spec, unsigned run) override;
   Event wait() override;
   std::vector<Finished> abort(int signo, const KillingNow& killing_now) override;
 
@@ -39,7 +39,7 @@ private:
   ProcessRunner(Jobs jobs, process::Spawner& spawner, Watcher watcher);
 
   // Test `id`'s job: the one prepared ahead for it, else one made now.
-  util::Expected<Job> job_for(std::size_t id, const core::TestSpec& spec);
+  util::Expected<Job> job_for(std::size_t id, const core::TestSpec& spec, unsigned run);
   // Starts the prepared test's process tree and hands it to the watcher.
   util::Status launch(Active& test);
   // Waits for one batch of events; returns a signal number when the runner was asked to stop,

@@ -31,14 +31,15 @@ using Event = std::variant<Finished, Interrupted, Progress>;
 class Runner {
 public:
   virtual ~Runner() = default;
-  // A hint: test `id` comes next, once a running test has finished. The runner may prepare it
-  // now (its directory, its environment) so that its start costs less; `spec` stays valid until
-  // the test is started, which start() then does with a copy of it at another address. A test
-  // prepared but never started (the run was interrupted) is simply dropped.
+  // A hint: (the first run of) test `id` comes next, once a running test has finished. The runner
+  // may prepare it now (its directory, its environment) so that its start costs less; `spec` stays
+  // valid until the test is started, which start() then does with a copy of it at another address.
+  // A test prepared but never started (the run was interrupted) is simply dropped.
   virtual void prepare(std::size_t /*id*/, const core::TestSpec& /*spec*/) {}
-  // Starts test `id` and returns at once. A test that cannot be started still finishes (with an
-  // ERROR result) through wait().
-  virtual void start(std::size_t id, const core::TestSpec& spec) = 0;
+  // Starts run `run` of test `id` (1, then 2, 3... when --retry or --repeat runs it again, each
+  // run in a directory of its own with a log of its own) and returns at once. A test that
+  // cannot be started still finishes (with an ERROR result) through wait().
+  virtual void start(std::size_t id, const core::TestSpec& spec, unsigned run) = 0;
   // Blocks until a started test has finished, has made progress, or the runner was asked to
   // stop.
   virtual Event wait() = 0;

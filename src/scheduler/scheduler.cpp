@@ -1,5 +1,7 @@
 #include "scheduler/scheduler.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -9,37 +11,15 @@
 namespace ginsttest::scheduler {
 namespace {
 
-void count(core::RunSummary& summary, const core::TestResult& result) {
-  summary.user_seconds += result.user_seconds;
-  summary.system_seconds += result.system_seconds;
-  summary.maxrss_kb = std::max(summary.maxrss_kb, result.maxrss_kb);
-  switch (core::group(result.outcome)) {
-  case core::Group::passed:
-    summary.passed++;
-    break;
-  case core::Group::skipped:
-    summary.skipped++;
-    break;
-  case core::Group::failed:
-    summary.failed++;
-    break;
-  }
-  if (summary.baseline && result.baseline) {
-    auto& totals = *summary.baseline;
-    switch (result.baseline->comparison) {
-    case core::Comparison::regression:
-      totals.regressions++;
-      break;
-    case core::Comparison::known_failure:
-      totals.known_failures++;
-      break;
-    case core::Comparison::fixed:
-      totals.fixed++;
-      break;
-    case core::Comparison::unchanged:
-      break;
-    }
-  }
+// What a failed run leaves in the test's final result.
+core::FailedRun failed_run(unsigned run, const core::TestResult& result) {
+  return core::FailedRun{run,
+                         result.outcome,
+                         result.reason,
+                         result.duration,
+                         result.output_tail,
+                         result.log_file,
+                         result.kept_dir};
 }
 
 // Reports tests from..count-1 as not run.
@@ -55,6 +35,7 @@ void report_not_run(report::Reporter& reporter, std::size_t from, std::size_t co
 core::RunSummary Scheduler::new_summary(std::size_t count_of_tests) const {
   core::RunSummary summary;
   summary.total = count_of_tests;
+  summary.flaky_fails = m_reruns.repeats > 1;
   if (m_compare) {
     summary.baseline.emplace();
   }
@@ -95,11 +76,14 @@ public:
         continue;
       }
       auto& done = std::get<runner::Finished>(event);
+      if (run_again(done)) {
+        continue;
+      }
       auto node = m_running.extract(done.id);
       if (node.mapped().exclusive()) {
         m_exclusive_running = false;
       }
-      finish(node.mapped(), std::move(done.result));
+      finish(done.id, node.mapped(), std::move(done.result));
     }
     m_s.m_reporter.run_finished(m_summary);
     return m_summary;
@@ -135,7 +119,7 @@ private:
           result.reason = *spec.load_error;
           result.started = std::chrono::system_clock::now();
           m_s.m_reporter.test_started(spec);
-          finish(spec, std::move(result));
+          finish(id, spec, std::move(result));
         } else if (spec.exclusive()) {
           m_exclusive_queue.emplace_back(id, std::move(spec));
         } else {
@@ -170,14 +154,50 @@ private:
     m_exclusive_running = spec.exclusive();
     const auto& placed = m_running.emplace(id, std::move(spec)).first->second;
     m_s.m_reporter.test_started(placed);
-    m_s.m_runner.start(id, placed);
+    m_s.m_runner.start(id, placed, 1);
   }
 
-  void finish(const core::TestSpec& spec, core::TestResult result) {
+  // After a run of a running test: starts the next run in its slot when --retry or --repeat
+  // asks for one (a stopped run never), keeping what a failed run leaves; false when it is done.
+  bool run_again(runner::Finished& done) {
+    auto& runs = m_runs[done.id];
+    const bool failed = core::is_failed_run(done.result.outcome);
+    if (failed) {
+      runs.failed.push_back(failed_run(runs.run, done.result));
+    }
+    const bool again =
+        done.result.outcome != core::Outcome::interrupted &&
+        (runs.run < m_s.m_reruns.repeats || (failed && runs.run <= m_s.m_reruns.retries));
+    if (!again) {
+      return false;
+    }
+    const core::TestSpec& spec = m_running.at(done.id);
+    done.result.runs = runs.run;
+    m_s.m_reporter.test_rerun(spec, done.result);
+    m_s.m_runner.start(done.id, spec, ++runs.run);
+    return true;
+  }
+
+  // The test's result, with what its earlier runs did, to the summary and the reporters.
+  void finish(std::size_t id, const core::TestSpec& spec, core::TestResult result) {
+    if (auto node = m_runs.extract(id)) {
+      const auto& runs = node.mapped();
+      const auto failed = static_cast<unsigned>(runs.failed.size());
+      const core::Outcome last = result.outcome;
+      result.runs = runs.run;
+      result.outcome = core::outcome_of_runs(runs.run, failed, last);
+      if (result.outcome == core::Outcome::flaky) {
+        result.reason = fmt::format("failed {} of {} runs, first: {}", failed, runs.run,
+                                    runs.failed.front().reason);
+      } else if (runs.run > 1 && failed == runs.run) {
+        result.reason += fmt::format(" (every one of {} runs failed)", runs.run);
+      }
+      result.failed_runs = std::move(node.mapped().failed);
+    }
     if (m_s.m_compare) {
       result.baseline = m_s.m_compare(spec, result.outcome);
     }
-    count(m_summary, result);
+    m_summary.add(result);
     m_s.m_reporter.test_finished(spec, result);
   }
 
@@ -188,7 +208,7 @@ private:
     m_summary.interrupted_by = signo;
     const auto killing_now = [&](int again) { m_s.m_reporter.killing_tests(again); };
     for (auto& done : m_s.m_runner.abort(signo, killing_now)) {
-      finish(m_running.at(done.id), std::move(done.result));
+      finish(done.id, m_running.at(done.id), std::move(done.result));
       m_running.erase(done.id);
     }
     for (const auto& [id, spec] : m_exclusive_queue) {
@@ -212,6 +232,12 @@ private:
   std::optional<Entry> m_upcoming;
   std::size_t m_next = 0;
   bool m_exclusive_running = false;
+  // The run each running test is at, and its failed runs so far.
+  struct Runs {
+    unsigned run = 1;
+    std::vector<core::FailedRun> failed;
+  };
+  std::map<std::size_t, Runs> m_runs;
 };
 
 core::RunSummary Scheduler::run(std::size_t count_of_tests, const SpecLoader& load) {

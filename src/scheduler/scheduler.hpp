@@ -19,6 +19,14 @@ using SpecLoader = std::function<core::TestSpec(std::size_t index)>;
 using Comparer =
     std::function<core::BaselineComparison(const core::TestSpec& spec, core::Outcome now)>;
 
+// How often a test runs: --retry runs a failed test again up to `retries` times (until it
+// passes); --repeat runs every test `repeats` times. Either way the test's result is that of
+// all its runs (core::outcome_of_runs), and the summary counts it once.
+struct Reruns {
+  unsigned retries = 0;
+  unsigned repeats = 1;
+};
+
 class Scheduler {
 public:
   // `parallel` >= 1 is the number of tests that may run at once.
@@ -36,6 +44,9 @@ public:
   // counts them.
   void compare_with(Comparer compare) { m_compare = std::move(compare); }
 
+  // Runs tests again as `reruns` says; with repeats, a FLAKY test fails the run.
+  void rerun(Reruns reruns) { m_reruns = reruns; }
+
 private:
   class Pass; // one run of a plan
   core::RunSummary new_summary(std::size_t count) const;
@@ -44,6 +55,7 @@ private:
   report::Reporter& m_reporter;
   unsigned m_parallel;
   Comparer m_compare;
+  Reruns m_reruns;
 };
 
 // A run stopped by a stop signal (`signo`) before its first test could start, reported as the

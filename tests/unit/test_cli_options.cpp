@@ -47,7 +47,7 @@ TEST_CASE("no options: the defaults, from the one place they are written") {
   CHECK(config.kill_grace == core::defaults::kill_grace);
   CHECK(config.output_lines == core::defaults::output_lines);
   CHECK(config.parallel == 1);
-  CHECK(config.order == core::Order::random);
+  CHECK(config.order == core::Order::automatic);
   CHECK_FALSE(config.tmt_data);
   CHECK_FALSE(config.log_directory);
 }
@@ -103,7 +103,7 @@ TEST_CASE("a bad option is a configuration error naming it") {
     CHECK(line.error().kind == util::ErrorKind::configuration);
     CHECK_FALSE(line.error().what.empty());
   }
-  CHECK(parse({"--order=size"}).error().what == "invalid --order 'size' (expected random or name)");
+  CHECK(parse({"--order=size"}).error().what == "invalid --order 'size' (expected random, name or longest)");
 }
 
 TEST_CASE("run as a tmt test: results in TMT_TEST_DATA, logs under it unless -L says where") {

@@ -1,6 +1,7 @@
 #include "scheduler/scheduler.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -17,8 +18,10 @@ namespace {
 class FakeRunner final : public runner::Runner {
 public:
   std::map<std::string, core::Outcome> outcomes; // by name; default PASS
-  std::optional<std::size_t> interrupt_after;    // deliver SIGINT after this many finishes
-  int interrupted_again = 0;                     // a signal that comes while aborting
+  // By name, the outcome of each run in turn (--retry, --repeat); past its end, `outcomes`.
+  std::map<std::string, std::vector<core::Outcome>> runs;
+  std::optional<std::size_t> interrupt_after; // deliver SIGINT after this many finishes
+  int interrupted_again = 0;                  // a signal that comes while aborting
   std::vector<std::string> started;
   std::vector<std::string> prepared;                // the look-ahead hints, in order
   std::vector<std::vector<std::string>> concurrent; // the running set at each start
@@ -29,9 +32,10 @@ public:
     prepared.push_back(spec.name);
   }
 
-  void start(std::size_t id, const core::TestSpec& spec) override {
+  void start(std::size_t id, const core::TestSpec& spec, unsigned run) override {
     m_running.push_back({id, &spec});
-    started.push_back(spec.name);
+    m_run[id] = run;
+    started.push_back(run == 1 ? spec.name : fmt::format("{}@{}", spec.name, run));
     std::vector<std::string> now;
     for (auto& [i, s] : m_running) {
       now.push_back(s->name);
@@ -51,6 +55,11 @@ public:
     core::TestResult result;
     const auto it = outcomes.find(spec->name);
     result.outcome = it == outcomes.end() ? core::Outcome::pass : it->second;
+    if (const auto script = runs.find(spec->name);
+        script != runs.end() && m_run[id] <= script->second.size()) {
+      result.outcome = script->second[m_run[id] - 1];
+      result.reason = fmt::format("run {}", m_run[id]);
+    }
     result.user_seconds = 1.5;
     result.system_seconds = 0.25;
     result.maxrss_kb = static_cast<long>(1000 + id);
@@ -74,6 +83,7 @@ public:
 
 private:
   std::deque<std::pair<std::size_t, const core::TestSpec*>> m_running;
+  std::map<std::size_t, unsigned> m_run; // the run each test is at
   std::size_t m_finished = 0;
 };
 
