@@ -183,6 +183,8 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
                                  : m_failures.end(),
                       line);
     m_regressions += regression ? 1 : 0;
+  } else if (result.outcome == core::Outcome::flaky) {
+    m_flaky.push_back(line);
   }
   if (!failed && m_options.quiet) {
     draw_progress();
@@ -275,6 +277,12 @@ void Console::run_finished(const core::RunSummary& summary) {
   print_line(summary_line(summary));
   for (const auto& failure : m_failures) {
     print_line(failure);
+  }
+  // Under --repeat a flaky test fails the run: it is recapped with the failures.
+  if (summary.flaky_fails) {
+    for (const auto& flaky : m_flaky) {
+      print_line(flaky);
+    }
   }
   print_slowest();
   std::fflush(m_options.out);

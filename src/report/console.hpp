@@ -57,6 +57,7 @@ private:
   std::vector<Running> m_running;
   std::vector<std::string> m_failures; // "FAIL: name (reason)" as shown, repeated after the summary
   std::size_t m_regressions = 0;       // how many of them come first, as regressions
+  std::vector<std::string> m_flaky;    // "FLAKY: name (reason)": with --repeat, recapped too
   // The slowest tests so far (--slowest), slowest first, and their names as shown.
   std::vector<std::pair<std::chrono::nanoseconds, std::string>> m_slowest;
   bool m_progress_shown = false;

@@ -402,7 +402,7 @@ TEST_CASE("--retry runs a failed test again until it passes: FLAKY, which passes
   CHECK(broken.outcome == core::Outcome::fail);
   CHECK(broken.runs == 3);
   CHECK(broken.failed_runs.size() == 3);
-  CHECK(broken.reason == "run 3 (every one of 3 runs failed)");
+  CHECK(broken.reason == "run 3; every one of 3 runs failed");
   CHECK(reporter.finished.at("fine").runs == 1);
   CHECK(summary.total == 3);
   CHECK(summary.passed == 2);
