@@ -271,10 +271,10 @@ for id in 142bf5d40e9742e99d3ac8c1ace83b36 0eee66bf98514369bef9868327a43cf1 \
     ed6199045dd38bb5321e551d9578f3d9 4d013788dd704743b826436c951e551d \
     28975e3bb44f426aa28d323ee4c6080e f57753e358094169a12183946409dd84 \
     2fe55a343ba446e39439a6a448fb64fa cbe827024b024ec0abc2442f127cdbb5 \
-    73fef3f7e7af4711948173d0f8dff4bf; do
+    73fef3f7e7af4711948173d0f8dff4bf cda2e8ebb08441458a3f6309a35189cf; do
     grep -q "^$id " "$SCRATCH/catalog.list" || fail "the catalog has no entry for $id"
 done
-assert_eq "$(wc -l <"$SCRATCH/catalog.list")" 11 "entries in the catalog"
+assert_eq "$(wc -l <"$SCRATCH/catalog.list")" 12 "entries in the catalog"
 # Every ID the runner sent in this script has an entry.
 journald_sync
 journald_json | "$PYTHON3" -c '
