@@ -263,9 +263,9 @@ assert_eq "$(runs_logged)" "$before" "runs in the journal after a run with --jou
 # reason and log); the result is FLAKY with gdtr's "passed" ID and counts the runs; the summary
 # counts the FLAKY tests. A tree of its own, so that the runs above keep theirs.
 flaky_tree=$SCRATCH/flaky-tree
-mkdir "$SCRATCH/state"
+mkdir "$SCRATCH/counters"
 TREE=$flaky_tree make_test grp/flaky.test session \
-    "sh -c 'test -e $SCRATCH/state/ran && exit 0; touch $SCRATCH/state/ran; exit 1'"
+    "sh -c 'test -e $SCRATCH/counters/ran && exit 0; touch $SCRATCH/counters/ran; exit 1'"
 run_runner -d "$flaky_tree" --journal=yes --retry=2 -L "$SCRATCH/flaky-logs"
 assert_eq "$RC" 0 "exit status with a FLAKY test and --retry"
 last_run

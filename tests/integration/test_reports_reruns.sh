@@ -18,7 +18,7 @@ schemas=$(dirname "$0")/../../../shared/data/tmt-schema
 
 # The tests count their runs in files of $STATE, which lib.sh's SCRATCH lets the test user
 # (nobody, when the runner is root) write; /var/tmp is no test's private /tmp.
-STATE=$SCRATCH/state
+STATE=$SCRATCH/counters
 mkdir "$STATE"
 # flaky COUNTER: fails its first run, passes the others.
 make_prog flaky 'n=$(($(cat "$COUNTER" 2>/dev/null || echo 0) + 1))
