@@ -4,6 +4,7 @@
 // -> reporters; run() below reads in that order, one step a function.
 
 #include "cli/affected.hpp"
+#include "cli/history_recorder.hpp"
 #include "cli/options.hpp"
 #include "core/outcome.hpp"
 #include "discovery/order.hpp"
@@ -11,8 +12,10 @@
 #include "discovery/roots.hpp"
 #include "discovery/scan.hpp"
 #include "discovery/select.hpp"
+#include "discovery/shard.hpp"
 #include "discovery/test_file.hpp"
 #include "history/baseline.hpp"
+#include "history/history.hpp"
 #include "process/spawner.hpp"
 #include "report/console.hpp"
 #include "report/escape.hpp"
@@ -34,9 +37,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <functional>
 
 namespace ginsttest {
 namespace {
@@ -122,6 +127,60 @@ util::Expected<std::optional<history::Baseline>> load_baseline(const core::Confi
     return util::unexpected(loaded.error());
   }
   return std::optional<history::Baseline>{std::move(*loaded)};
+}
+
+// --history: what earlier runs took and how they ended. A file that cannot be read or is not
+// a history is a warning: the run goes on without one, and leaves that file as it is.
+std::optional<history::History> load_history(const core::Config& config) {
+  if (!config.history) {
+    return std::nullopt;
+  }
+  auto loaded = history::History::load(*config.history);
+  if (!loaded) {
+    warn(fmt::format("{}; the run goes on without a history", loaded.error().what));
+    return std::nullopt;
+  }
+  return std::move(*loaded);
+}
+
+// What the history says test `file` takes; nullopt without a history or when it does not know.
+std::optional<std::chrono::milliseconds>
+recorded_duration(const history::History* history, const std::vector<std::filesystem::path>& roots,
+                  const discovery::TestFile& file) {
+  if (!history) {
+    return std::nullopt;
+  }
+  return history->duration(roots.at(file.root).string(), file.name);
+}
+
+// --last-failed, then --shard: the part of the selected tests this run takes. As pytest's
+// --lf, when none failed last time, all of them.
+void narrow_selection(const core::Config& config, discovery::Catalog& catalog,
+                      const history::History* history) {
+  const auto failed_last = [&](const discovery::TestFile& file) {
+    return history && history->failed_last(catalog.roots.at(file.root).string(), file.name);
+  };
+  if (config.last_failed) {
+    if (std::any_of(catalog.files.begin(), catalog.files.end(), failed_last)) {
+      std::erase_if(catalog.files, std::not_fn(failed_last));
+    } else {
+      fmt::print(stderr, "ginsttest-runner: --last-failed: none of the selected tests failed "
+                         "last time; running them all\n");
+    }
+  }
+  if (config.shard) {
+    // A session-exclusive test holds every slot while it runs.
+    const discovery::WeightOf weight = [&](const discovery::TestFile& file) {
+      auto took = recorded_duration(history, catalog.roots, file);
+      const auto* entry =
+          history ? history->find(catalog.roots.at(file.root).string(), file.name) : nullptr;
+      if (took && entry && entry->type == core::TestType::session_exclusive) {
+        *took *= config.parallel;
+      }
+      return took;
+    };
+    discovery::keep_shard(catalog.files, *config.shard, weight);
+  }
 }
 
 util::Status make_output_directories(const core::Config& config) {
@@ -218,6 +277,7 @@ util::Expected<report::FanOut> make_reporters(const core::Config& config) {
       (config.status == core::StatusMode::automatic && report::is_smart_terminal(console_fd));
   console.colour = report::wants_colour(console_fd);
   console.output_lines = config.output_lines;
+  console.slowest = config.slowest;
   console.width = report::terminal_width(console_fd);
   reporters.add(std::make_unique<report::Console>(console));
   if (config.tap) {
@@ -279,7 +339,8 @@ int exit_status(const core::RunSummary& summary, const std::vector<std::string>&
 
 // Runs the plan in the session and reports it; returns the exit status.
 int run_plan(const core::Config& config, const discovery::Plan& plan,
-             const scheduler::SpecLoader& load, const std::optional<history::Baseline>& baseline) {
+             const scheduler::SpecLoader& load, const std::optional<history::Baseline>& baseline,
+             std::optional<history::History>& history) {
   // The run: the spawner helper starts each test under a monitor of its own, in the session.
   block_stop_signals();
   // Every process tree in a PID namespace of its own, the servers' too: then neither a test nor
@@ -304,7 +365,11 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
   if (!reporters) {
     return fail(reporters.error().what);
   }
-  reporters->run_started(report::RunInfo{plan.size(), config.parallel, plan.seed()});
+  if (history) {
+    reporters->add(std::make_unique<cli::HistoryRecorder>(*history));
+  }
+  reporters->run_started(
+      report::RunInfo{plan.size(), config.parallel, plan.seed(), plan.longest_first()});
   if (!session) {
     // Interrupted while a server was starting: every test reported as not run, and the usual
     // status for the signal.
@@ -322,7 +387,13 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
       return baseline->compare(spec.name, now);
     });
   }
+  scheduler.rerun(scheduler::Reruns{config.retries, config.repeats});
   const core::RunSummary summary = scheduler.run(plan.size(), load);
+  if (history) {
+    if (auto saved = history->save(*config.history); !saved) {
+      warn(fmt::format("the history is not written: {}", saved.error().what));
+    }
+  }
 
   // Results: the exit status, 1 when a report could not be written unless the tests say more.
   return exit_status(summary, reporters->write_errors());
@@ -354,6 +425,10 @@ int run(int argc, char** argv) {
   if (!affected) {
     return fail(affected.error().what);
   }
+  // History: what earlier runs took and how they ended, for --last-failed, --shard and the order.
+  auto history = load_history(config);
+  const history::History* known = history ? &*history : nullptr;
+  narrow_selection(config, *catalog, known);
   if (config.list) {
     return list_tests(config, *catalog, *affected);
   }
@@ -362,9 +437,19 @@ int run(int argc, char** argv) {
     return fail(baseline.error().what);
   }
 
-  // The plan: shuffled as gdtr does, with a seed that is printed and can be replayed; tests
-  // using changed symbols first.
-  auto plan = discovery::Plan::make(std::move(*catalog), config.order, config.seed);
+  // The plan: longest first when the history knows the tests (the slots stay busy to the end),
+  // else shuffled as gdtr does, with a seed that is printed and can be replayed; last time's
+  // failures first with --failed-first; tests using changed symbols first.
+  const auto roots = catalog->roots;
+  const discovery::DurationOf duration = [&](const discovery::TestFile& file) {
+    return recorded_duration(known, roots, file);
+  };
+  auto plan = discovery::Plan::make(std::move(*catalog), config.order, config.seed, duration);
+  if (config.failed_first && known) {
+    discovery::failed_first(plan.tests(), [&](const discovery::TestFile& file) {
+      return known->failed_last(roots.at(file.root).string(), file.name);
+    });
+  }
   affected->put_symbol_users_first(plan.tests());
   // Each .test file is read when its turn comes: memory does not grow with the plan.
   const scheduler::SpecLoader load = [&](std::size_t index) {
@@ -379,7 +464,7 @@ int run(int argc, char** argv) {
   }
 
   // The run, then its results.
-  return run_plan(config, plan, load, *baseline);
+  return run_plan(config, plan, load, *baseline, history);
 }
 
 } // namespace

@@ -256,8 +256,10 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
        "Log MESSAGE to the journal with MESSAGE_ID=MSGID, then exit", "MSGID=MESSAGE"},
       {"seed", 0, 0, G_OPTION_ARG_STRING, &raw.seed,
        "Shuffle the tests with this seed (the seed of a run is printed)", "N"},
-      {"order", 0, 0, G_OPTION_ARG_STRING, &raw.order, "Run shuffled (default) or by name",
-       "random|name"},
+      {"order", 0, 0, G_OPTION_ARG_STRING, &raw.order,
+       "Run shuffled, by name, or longest first (default: longest first when the history knows "
+       "the tests, else shuffled)",
+       "random|name|longest"},
       {"kill-grace", 0, 0, G_OPTION_ARG_DOUBLE, &raw.kill_grace, help.kill_grace.c_str(),
        "SECONDS"},
       {"output-lines", 0, 0, G_OPTION_ARG_INT, &raw.output_lines, help.output_lines.c_str(), "N"},
@@ -399,6 +401,10 @@ util::Status selection_options(const RawOptions& raw, core::Config& config) {
       return util::unexpected(fmt::format("invalid --seed '{}' (expected a number)", raw.seed));
     }
     config.seed = seed;
+  }
+  // A seed alone replays a shuffled run, whatever the history has learnt since.
+  if (raw.seed && !raw.order) {
+    config.order = core::Order::random;
   }
   if (raw.order) {
     const std::string_view order = raw.order;

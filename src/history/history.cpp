@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
 #include <tuple>
 
@@ -364,10 +365,13 @@ bool History::failed_last(std::string_view root, std::string_view name) const {
 }
 
 std::filesystem::path default_file() {
-  if (::geteuid() == 0) {
+  // $XDG_STATE_HOME when it is set (for root too: a test harness, or a service, can give a run
+  // a history of its own); else root's is the system's, and a user's ~/.local/state (from
+  // passwd when $HOME is unset).
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if ((!state || *state != '/') && ::geteuid() == 0) {
     return "/var/lib/ginsttest-runner/history";
   }
-  // $XDG_STATE_HOME, else ~/.local/state (the home directory from passwd when $HOME is unset).
   return std::filesystem::path{g_get_user_state_dir()} / "ginsttest-runner" / "history";
 }
 

@@ -76,8 +76,8 @@ private:
   std::unordered_map<std::string, Entry> m_new;     // this run's results, one each
 };
 
-// The default file: $XDG_STATE_HOME/ginsttest-runner/history ($HOME/.local/state when it is
-// unset), or /var/lib/ginsttest-runner/history for root.
+// The default file: $XDG_STATE_HOME/ginsttest-runner/history, else for root
+// /var/lib/ginsttest-runner/history, and for others ~/.local/state/ginsttest-runner/history.
 std::filesystem::path default_file();
 
 } // namespace ginsttest::history

@@ -39,11 +39,12 @@ std::string cut_to_width(std::string line, std::size_t width) {
 } // namespace
 
 std::string summary_line(const core::RunSummary& summary) {
-  auto line = fmt::format("SUMMARY{}: total={}; passed={}; skipped={}; failed={}; user={:.1f}s; "
-                          "system={:.1f}s; maxrss={}",
-                          summary.complete() ? "" : " (incomplete)", summary.total, summary.passed,
-                          summary.skipped, summary.failed, summary.user_seconds,
-                          summary.system_seconds, summary.maxrss_kb);
+  auto line =
+      fmt::format("SUMMARY{}: total={}; passed={}; skipped={}; failed={}; flaky={}; user={:.1f}s; "
+                  "system={:.1f}s; maxrss={}",
+                  summary.complete() ? "" : " (incomplete)", summary.total, summary.passed,
+                  summary.skipped, summary.failed, summary.flaky, summary.user_seconds,
+                  summary.system_seconds, summary.maxrss_kb);
   if (const auto& baseline = summary.baseline) {
     line += fmt::format("; regressions={}; known={}; fixed={}", baseline->regressions,
                         baseline->known_failures, baseline->fixed);
@@ -118,8 +119,12 @@ void Console::run_started(const RunInfo& info) {
   m_total = info.total;
   m_start = std::chrono::steady_clock::now();
   if (info.seed && !m_options.quiet) {
-    print_line(
-        fmt::format("Random order, seed {} (repeat it with --seed={})", *info.seed, *info.seed));
+    print_line(info.longest_first
+                   ? fmt::format("Longest first from the history; tests it does not know first, "
+                                 "shuffled with seed {} (repeat it with --order=longest --seed={})",
+                                 *info.seed, *info.seed)
+                   : fmt::format("Random order, seed {} (repeat it with --seed={})", *info.seed,
+                                 *info.seed));
   }
   draw_progress();
 }
@@ -155,6 +160,17 @@ void Console::test_progress(const core::TestSpec& spec, std::size_t points,
 void Console::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   clear_progress();
   m_done++;
+  if (m_options.slowest > 0) {
+    // Kept sorted and cut to --slowest: a few entries, whatever the number of tests.
+    const auto entry = std::pair{result.duration, terminal_line(spec.name)};
+    const auto at =
+        std::upper_bound(m_slowest.begin(), m_slowest.end(), entry,
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+    m_slowest.insert(at, entry);
+    if (m_slowest.size() > m_options.slowest) {
+      m_slowest.pop_back();
+    }
+  }
   std::erase_if(m_running, [&](const Running& entry) { return entry.name == spec.name; });
   const bool failed = core::is_failure(result.outcome);
   // The name, and a reason that may quote the test (a TAP point, "Bail out!"), shown safely.
@@ -167,6 +183,8 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
                                  : m_failures.end(),
                       line);
     m_regressions += regression ? 1 : 0;
+  } else if (result.outcome == core::Outcome::flaky) {
+    m_flaky.push_back(line);
   }
   if (!failed && m_options.quiet) {
     draw_progress();
@@ -194,26 +212,56 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
     }
     print_line(fmt::format("  not ok: {}", terminal_line(subtest.name)));
   }
-  if (failed && m_options.output_lines > 0 && !result.output_tail.empty()) {
-    // Show the last output_lines lines of what the runner kept.
-    std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
-    if (tail.size() < result.output_bytes) {
-      // Not prefixed with "  | ": this line is ours, not the test's.
-      std::string log;
-      if (result.log_file) {
-        log = fmt::format(", {} in {}", result.log_incomplete ? "only the start" : "whole",
-                          terminal_line(result.log_file->string()));
-      }
-      print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
-                             result.output_bytes, log));
-    }
-    while (!tail.empty()) {
-      const auto nl = tail.find('\n');
-      print_line("  | " + shown_output_line(tail.substr(0, nl)));
-      tail.remove_prefix(nl == std::string_view::npos ? tail.size() : nl + 1);
-    }
+  if (failed) {
+    print_output_tail(result);
   }
   draw_progress();
+}
+
+void Console::print_output_tail(const core::TestResult& result) {
+  if (m_options.output_lines == 0 || result.output_tail.empty()) {
+    return;
+  }
+  // Show the last output_lines lines of what the runner kept.
+  std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
+  if (tail.size() < result.output_bytes) {
+    // Not prefixed with "  | ": this line is ours, not the test's.
+    std::string log;
+    if (result.log_file) {
+      log = fmt::format(", {} in {}", result.log_incomplete ? "only the start" : "whole",
+                        terminal_line(result.log_file->string()));
+    }
+    print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
+                           result.output_bytes, log));
+  }
+  while (!tail.empty()) {
+    const auto nl = tail.find('\n');
+    print_line("  | " + shown_output_line(tail.substr(0, nl)));
+    tail.remove_prefix(nl == std::string_view::npos ? tail.size() : nl + 1);
+  }
+}
+
+void Console::test_rerun(const core::TestSpec& spec, const core::TestResult& run) {
+  // A run that passed says nothing (--repeat): the final line counts them all.
+  if (!core::is_failure(run.outcome)) {
+    return;
+  }
+  clear_progress();
+  // Not gdtr's FAIL word: scripts that count FAIL lines count the test once, at its end.
+  print_line(paint("RERUN", yellow) +
+             terminal_line(fmt::format(": {} (run {}: {})", spec.name, run.runs, run.reason)));
+  print_output_tail(run);
+  draw_progress();
+}
+
+void Console::print_slowest() {
+  if (m_slowest.empty()) {
+    return;
+  }
+  print_line(fmt::format("Slowest {} test{}:", m_slowest.size(), m_slowest.size() == 1 ? "" : "s"));
+  for (const auto& [took, name] : m_slowest) {
+    print_line(fmt::format("  {:8.3f} s  {}", std::chrono::duration<double>(took).count(), name));
+  }
 }
 
 void Console::killing_tests(int signo) {
@@ -230,6 +278,13 @@ void Console::run_finished(const core::RunSummary& summary) {
   for (const auto& failure : m_failures) {
     print_line(failure);
   }
+  // Under --repeat a flaky test fails the run: it is recapped with the failures.
+  if (summary.flaky_fails) {
+    for (const auto& flaky : m_flaky) {
+      print_line(flaky);
+    }
+  }
+  print_slowest();
   std::fflush(m_options.out);
 }
 

@@ -22,6 +22,7 @@ struct ConsoleOptions {
   bool colour = false;
   unsigned output_lines = core::defaults::output_lines; // tail of a failed test's output
   int width = 80;                                       // the progress line is cut to fit
+  unsigned slowest = 0; // --slowest: how many of the slowest tests to list after the summary
 };
 
 class Console final : public Reporter {
@@ -33,11 +34,15 @@ public:
   void test_progress(const core::TestSpec& spec, std::size_t points,
                      std::optional<std::uint64_t> planned) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void test_rerun(const core::TestSpec& spec, const core::TestResult& run) override;
   void killing_tests(int signo) override;
   void run_finished(const core::RunSummary& summary) override;
 
 private:
   void print_line(const std::string& line);
+  // The last lines of a failed test's (or run's) output, after its line.
+  void print_output_tail(const core::TestResult& result);
+  void print_slowest();
   void clear_progress();
   void draw_progress();
   std::string paint(std::string_view text, const char* sgr) const;
@@ -52,6 +57,9 @@ private:
   std::vector<Running> m_running;
   std::vector<std::string> m_failures; // "FAIL: name (reason)" as shown, repeated after the summary
   std::size_t m_regressions = 0;       // how many of them come first, as regressions
+  std::vector<std::string> m_flaky;    // "FLAKY: name (reason)": with --repeat, recapped too
+  // The slowest tests so far (--slowest), slowest first, and their names as shown.
+  std::vector<std::pair<std::chrono::nanoseconds, std::string>> m_slowest;
   bool m_progress_shown = false;
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
 };

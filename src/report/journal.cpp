@@ -86,7 +86,9 @@ private:
   std::vector<std::string> m_entries;
 };
 
-util::Status send_fields(const std::vector<std::string>& fields) {
+} // namespace
+
+util::Status send_to_journal(const std::vector<std::string>& fields) {
   std::vector<iovec> iov;
   iov.reserve(fields.size());
   for (const auto& field : fields) {
@@ -97,6 +99,8 @@ util::Status send_fields(const std::vector<std::string>& fields) {
   }
   return util::Ok{};
 }
+
+namespace {
 
 long long microseconds(std::chrono::nanoseconds duration) {
   return std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
@@ -224,7 +228,9 @@ Fields result_message(const std::string& run_id, const core::TestSpec& spec,
   fields.add("GINSTTEST_RUN_ID", run_id)
       .add_test(spec)
       .add("GINSTTEST_OUTCOME", core::label(result.outcome))
-      .add_number("GINSTTEST_DURATION_USEC", microseconds(result.duration));
+      .add_number("GINSTTEST_DURATION_USEC", microseconds(result.duration))
+      .add_number("GINSTTEST_RUNS", result.runs)
+      .add_number("GINSTTEST_FAILED_RUNS", result.failed_runs.size());
   if (!reason.empty()) {
     fields.add("GINSTTEST_REASON", reason);
   }
@@ -268,14 +274,14 @@ bool is_message_id(std::string_view text) {
 }
 
 util::Status log_with_message_id(std::string_view message_id, std::string_view message) {
-  return send_fields(Fields{message_id, LOG_INFO, message}.entries());
+  return send_to_journal(Fields{message_id, LOG_INFO, message}.entries());
 }
 
 void Journal::send(const std::vector<std::string>& fields) {
   if (m_broken) {
     return;
   }
-  if (auto status = send_fields(fields); !status) {
+  if (auto status = m_sink(fields); !status) {
     // Once: a journal that refuses one message will likely refuse the next thousand.
     m_broken = true;
     fmt::print(stderr, "ginsttest-runner: warning: {}; no more journal messages in this run\n",
@@ -350,6 +356,38 @@ void Journal::test_finished(const core::TestSpec& spec, const core::TestResult& 
   maybe_send_status();
 }
 
+void Journal::test_rerun(const core::TestSpec& spec, const core::TestResult& run) {
+  // A run that passed says nothing new: with --repeat there is one per run of every test.
+  if (core::is_failed_run(run.outcome)) {
+    const std::string reason = capped(run.reason, max_value);
+    Fields fields{
+        message_id::test_run_failed, LOG_WARNING,
+        fmt::format("Run {} of {} failed: {}; running it again", run.runs, spec.name, reason)};
+    fields.add("GINSTTEST_RUN_ID", m_run_id)
+        .add_test(spec)
+        .add_number("GINSTTEST_TEST_RUN", run.runs)
+        .add("GINSTTEST_RUN_OUTCOME", core::label(run.outcome))
+        .add_number("GINSTTEST_DURATION_USEC", microseconds(run.duration));
+    if (!reason.empty()) {
+      fields.add("GINSTTEST_REASON", reason);
+    }
+    if (run.exit_status) {
+      fields.add_number("GINSTTEST_EXIT_STATUS", *run.exit_status);
+    }
+    if (run.signal) {
+      fields.add("GINSTTEST_SIGNAL", core::signal_name(*run.signal));
+    }
+    if (run.log_file) {
+      fields.add("GINSTTEST_LOG", run.log_file->string());
+    }
+    if (run.kept_dir) {
+      fields.add("GINSTTEST_KEPT_DIR", run.kept_dir->string());
+    }
+    send(fields.entries());
+  }
+  maybe_send_status();
+}
+
 void Journal::test_not_run(const core::TestSpec& spec, int signo) {
   const std::string signal = core::signal_name(signo);
   Fields fields{message_id::test_not_run, LOG_WARNING,
@@ -370,6 +408,7 @@ void Journal::run_finished(const core::RunSummary& summary) {
       .add_number("GINSTTEST_TESTS_PASSED", summary.passed)
       .add_number("GINSTTEST_TESTS_SKIPPED", summary.skipped)
       .add_number("GINSTTEST_TESTS_FAILED", summary.failed)
+      .add_number("GINSTTEST_TESTS_FLAKY", summary.flaky)
       .add_number("GINSTTEST_DURATION_USEC",
                   microseconds(std::chrono::steady_clock::now() - m_run_start));
   if (const auto& baseline = summary.baseline) {

@@ -5,14 +5,17 @@
 // Every test that gets a verdict gets exactly one result message, with gdtr's ID for the word
 // the console prints (PASS, SKIP or FAIL: a timeout, an error and an interrupted test are FAILs
 // there too), so that tools reading gdtr's IDs still see every failure; GINSTTEST_OUTCOME says
-// which outcome it was. Details come before it with IDs of their own: gdtr's "timed out", and
-// our "test error" and "subtest failed".
+// which outcome it was (FLAKY, passed in the end, gets gdtr's "passed" ID), GINSTTEST_RUNS and
+// GINSTTEST_FAILED_RUNS how often it ran and failed. Details come before it with IDs of their
+// own: gdtr's "timed out", and our "test error", "subtest failed" and, for each failed run that
+// --retry or --repeat follows with another, "run failed".
 #pragma once
 
 #include "report/reporter.hpp"
 #include "util/expected.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,18 +37,27 @@ inline constexpr std::string_view test_started = "f57753e358094169a12183946409dd
 inline constexpr std::string_view test_error = "2fe55a343ba446e39439a6a448fb64fa";
 inline constexpr std::string_view subtest_failed = "cbe827024b024ec0abc2442f127cdbb5";
 inline constexpr std::string_view test_not_run = "73fef3f7e7af4711948173d0f8dff4bf";
+inline constexpr std::string_view test_run_failed = "cda2e8ebb08441458a3f6309a35189cf";
 } // namespace message_id
+
+// Sends one message, made of `fields` ("NAME=value" each), to the systemd journal.
+util::Status send_to_journal(const std::vector<std::string>& fields);
+
+// Where a Journal's messages go: send_to_journal, or a fake that keeps them.
+using JournalSink = std::function<util::Status(const std::vector<std::string>& fields)>;
 
 class Journal final : public Reporter {
 public:
   // `run_id`: 32 hex digits shared by every message of this run (GINSTTEST_RUN_ID).
-  explicit Journal(std::string run_id) : m_run_id(std::move(run_id)) {}
+  explicit Journal(std::string run_id, JournalSink sink = send_to_journal)
+      : m_run_id(std::move(run_id)), m_sink(std::move(sink)) {}
 
   void run_started(const RunInfo& info) override;
   void test_started(const core::TestSpec& spec) override;
   void test_progress(const core::TestSpec& spec, std::size_t points,
                      std::optional<std::uint64_t> planned) override;
   void test_finished(const core::TestSpec& spec, const core::TestResult& result) override;
+  void test_rerun(const core::TestSpec& spec, const core::TestResult& run) override;
   void test_not_run(const core::TestSpec& spec, int signo) override;
   void run_finished(const core::RunSummary& summary) override;
 
@@ -57,6 +69,7 @@ private:
   void maybe_send_status();
 
   std::string m_run_id;
+  JournalSink m_sink;
   bool m_broken = false;
   std::size_t m_total = 0;
   std::size_t m_done = 0;

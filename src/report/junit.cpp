@@ -59,11 +59,19 @@ std::string properties_of(const core::TestResult& result) {
   if (!result.reason.empty()) {
     properties += property("reason", result.reason);
   }
+  properties += property("runs", std::to_string(result.runs));
+  properties += property("failed_runs", std::to_string(result.failed_runs.size()));
   if (result.exit_status) {
     properties += property("exit_status", std::to_string(*result.exit_status));
   }
   if (result.signal) {
     properties += property("signal", core::signal_name(*result.signal));
+  }
+  // The logs of the earlier failed runs first (-L names them NAME@N.txt), then the last run's.
+  for (const auto& run : result.failed_runs) {
+    if (run.log_file && run.run != result.runs) {
+      properties += property("log", run.log_file->string());
+    }
   }
   if (result.log_file) {
     properties += property("log", result.log_file->string());
@@ -78,6 +86,34 @@ std::string properties_of(const core::TestResult& result) {
     }
   }
   return properties;
+}
+
+// The failed runs of a test that ran more than once (--retry, --repeat), but for the last one,
+// which the testcase's own <failure> or <error> stands for, as Maven Surefire writes them and
+// Jenkins' flaky-test readers take them: in a FLAKY test, which has no <failure>, one
+// <flakyFailure> or <flakyError> per failed run; in a test that failed every run, one
+// <rerunFailure> or <rerunError> per earlier run. Each has the run's outcome as its type,
+// "run N: reason" as its message, and the end of that run's output as its <system-out>.
+std::string earlier_runs(const core::TestResult& result) {
+  const bool flaky = result.outcome == core::Outcome::flaky;
+  std::string out;
+  for (const auto& run : result.failed_runs) {
+    if (run.run == result.runs) {
+      continue;
+    }
+    const bool error = run.outcome == core::Outcome::error;
+    const std::string_view tag =
+        flaky ? (error ? "flakyError" : "flakyFailure") : (error ? "rerunError" : "rerunFailure");
+    out += fmt::format(R"(      <{} type="{}" message="{}")", tag, core::label(run.outcome),
+                       xml_text(fmt::format("run {}: {}", run.run, run.reason)));
+    if (run.output_tail.empty()) {
+      out += "/>\n";
+    } else {
+      out += fmt::format(">\n        <system-out>{}</system-out>\n      </{}>\n",
+                         xml_text(run.output_tail), tag);
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -110,16 +146,19 @@ void Junit::run_started(const RunInfo& /*info*/) {
 void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   const std::string classname = junit_classname(spec.name);
   const bool failed = core::is_failure(result.outcome);
+  const bool flaky = result.outcome == core::Outcome::flaky;
+  const std::string reruns = earlier_runs(result);
   std::string cases;
   std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
-  // The output tail goes with the first testcase that failed, where CI shows it.
-  bool output_given = false;
-  const auto output_for = [&](bool failing) -> std::string_view {
-    if (!failing || output_given) {
-      return {};
+  // The output tail and the earlier failed runs go with the first testcase that failed, where
+  // CI shows them.
+  bool verdict_given = false;
+  const auto is_verdict = [&](bool failing) {
+    if (!failing || verdict_given) {
+      return false;
     }
-    output_given = true;
-    return result.output_tail;
+    verdict_given = true;
+    return true;
   };
 
   bool subtest_failed = false;
@@ -144,11 +183,13 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
       break;
     }
     tests++;
-    cases += testcase(subtest.name, classname, subtest.duration, child,
-                      output_for(subtest.outcome == core::SubtestOutcome::fail && failed));
+    const bool verdict = is_verdict(subtest.outcome == core::SubtestOutcome::fail && failed);
+    cases += testcase(subtest.name, classname, subtest.duration, verdict ? child + reruns : child,
+                      verdict ? result.output_tail : std::string_view{});
   }
-  // The whole test as a testcase: when it has no points, or when its failure is not a point's.
-  if (result.subtests.empty() || (failed && !subtest_failed)) {
+  // The whole test as a testcase: when it has no points, when its failure is not a point's, or
+  // when it is FLAKY (its failed runs are the whole test's, its points the last run's).
+  if (result.subtests.empty() || (failed && !subtest_failed) || flaky) {
     std::string child;
     const auto label = core::label(result.outcome);
     if (result.outcome == core::Outcome::skip) {
@@ -163,7 +204,10 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
       failures++;
     }
     tests++;
-    cases += testcase(spec.name, classname, result.duration, child, output_for(failed));
+    const bool verdict = is_verdict(failed);
+    cases +=
+        testcase(spec.name, classname, result.duration, verdict || flaky ? child + reruns : child,
+                 verdict ? result.output_tail : std::string_view{});
   }
 
   const std::string properties = properties_of(result);

@@ -17,7 +17,9 @@ namespace ginsttest::report {
 struct RunInfo {
   std::size_t total = 0;
   unsigned parallel = 1;
-  std::optional<std::uint64_t> seed; // set for a shuffled order
+  std::optional<std::uint64_t> seed; // set for a shuffled order (and of the tests without a
+                                     // duration, longest first)
+  bool longest_first = false;        // ordered by the history's durations
 };
 
 class Reporter {

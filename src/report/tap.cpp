@@ -52,6 +52,39 @@ void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& res
   }
 }
 
+// The YAML block after a test's point: its outcome and what explains it; for a test that ran
+// more than once (--retry, --repeat), how many times, how many of them failed, and each of those.
+void Tap::write_yaml(const core::TestResult& result) {
+  const auto milliseconds = [](std::chrono::nanoseconds duration) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+  };
+  print("  ---\n  outcome: {}\n  reason: {}\n", core::label(result.outcome),
+        yaml_string(result.reason));
+  if (result.exit_status) {
+    print("  exit_status: {}\n", *result.exit_status);
+  }
+  if (result.signal) {
+    print("  signal: {}\n", core::signal_name(*result.signal));
+  }
+  if (result.runs > 1) {
+    print("  runs: {}\n  failed_runs: {}\n", result.runs, result.failed_runs.size());
+    if (!result.failed_runs.empty()) {
+      print("  failures:\n");
+    }
+    for (const auto& run : result.failed_runs) {
+      print("    - run: {}\n      outcome: {}\n      reason: {}\n      duration_ms: {}\n", run.run,
+            core::label(run.outcome), yaml_string(run.reason), milliseconds(run.duration));
+      if (run.log_file) {
+        print("      log: {}\n", yaml_string(run.log_file->string()));
+      }
+      if (run.kept_dir) {
+        print("      kept_dir: {}\n", yaml_string(run.kept_dir->string()));
+      }
+    }
+  }
+  print("  duration_ms: {}\n  ...\n", milliseconds(result.duration));
+}
+
 void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
   m_number++;
   if (!result.subtests.empty()) {
@@ -63,22 +96,17 @@ void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& resu
     print("ok {} - {} # SKIP{}\n", m_number, name, reason);
   } else if (!core::is_failure(result.outcome)) {
     print("ok {} - {}\n", m_number, name);
+    // It passed, but not every time: the YAML block says how often it failed, and why.
+    if (result.outcome == core::Outcome::flaky) {
+      write_yaml(result);
+    }
   } else if (result.baseline && result.baseline->comparison == core::Comparison::known_failure) {
     // Failing as it failed before the change: an expected failure, which TAP calls TODO.
     print("not ok {} - {} # TODO known failure ({} in the baseline too)\n", m_number, name,
           core::label(*result.baseline->before));
   } else {
     print("not ok {} - {}\n", m_number, name);
-    print("  ---\n  outcome: {}\n  reason: {}\n", core::label(result.outcome),
-          yaml_string(result.reason));
-    if (result.exit_status) {
-      print("  exit_status: {}\n", *result.exit_status);
-    }
-    if (result.signal) {
-      print("  signal: {}\n", core::signal_name(*result.signal));
-    }
-    print("  duration_ms: {}\n  ...\n",
-          std::chrono::duration_cast<std::chrono::milliseconds>(result.duration).count());
+    write_yaml(result);
   }
   send();
 }

@@ -1,6 +1,7 @@
 // --tap: one TAP document for the whole run on stdout, one test point per installed test, the
 // test points of Output=TAP tests nested under theirs as TAP 14 subtests, and a YAML block for
-// each failure. Every test of the plan gets its point, also after a stop signal.
+// each failure and each FLAKY test (an "ok" point: it passed in the end). Every test of the plan
+// gets its point, also after a stop signal.
 //
 // The version line says 13: Perl's TAP::Parser (prove, autopkgtest) rejects "TAP version 14",
 // while TAP 14 harnesses read 13 as 14 (the specification allows it) and TAP 13 ones skip the
@@ -31,6 +32,7 @@ public:
 
 private:
   void write_subtests(const core::TestSpec& spec, const core::TestResult& result);
+  void write_yaml(const core::TestResult& result);
   template <typename... Args> void print(fmt::format_string<Args...> format, Args&&... args) {
     fmt::format_to(std::back_inserter(m_pending), format, std::forward<Args>(args)...);
   }

@@ -11,12 +11,16 @@ namespace {
 
 // tmt's outcomes are pass, fail, skip, error, info, warn and pending. A test that could not run
 // to its end (a timeout, a bad file, an interruption) is an error, as tmt itself reports its
-// own timeouts.
+// own timeouts. A FLAKY test passed in the end but not every time: "info", tmt's soft pass,
+// which automation counts as passed (as the runner's exit status does with --retry) while tmt
+// shows it apart from the clean passes. With --repeat, where FLAKY fails the run, the run's own
+// entry "/" fails.
 std::string_view tmt_result(core::Outcome outcome) {
   switch (outcome) {
   case core::Outcome::pass:
-  case core::Outcome::flaky:
     return "pass";
+  case core::Outcome::flaky:
+    return "info";
   case core::Outcome::fail:
     return "fail";
   case core::Outcome::skip:
@@ -102,6 +106,12 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
   } else if (comparison != core::Comparison::unchanged) {
     notes.push_back(std::string{core::name(comparison)});
   }
+  if (result.runs > 1) {
+    notes.push_back(fmt::format("runs={}; failed_runs={}", result.runs, result.failed_runs.size()));
+    for (const auto& run : result.failed_runs) {
+      notes.push_back(fmt::format("run {}: {}: {}", run.run, core::label(run.outcome), run.reason));
+    }
+  }
   notes.insert(notes.end(), result.notes.begin(), result.notes.end());
   entry +=
       fmt::format("  start-time: \"{}\"\n  end-time: \"{}\"\n  duration: \"{}\"\n",
@@ -111,17 +121,31 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
                                     result.duration)),
                   tmt_duration(result.duration));
   // Only logs that exist (a test whose file could not be read never wrote one), and whose path
-  // YAML can spell (a name that is not UTF-8 cannot be).
-  std::error_code ec;
-  if (result.log_file && std::filesystem::exists(*result.log_file, ec)) {
-    const auto relative =
-        std::filesystem::absolute(*result.log_file, ec).lexically_relative(m_data_dir);
-    if (is_utf8(relative.string())) {
-      entry += "  log:\n" + list("  ", {relative.string()});
-    } else {
-      notes.push_back(
-          fmt::format("log not listed, its file name is not UTF-8: {}", result.log_file->string()));
+  // YAML can spell (a name that is not UTF-8 cannot be). In run order: the failed runs' before
+  // the last run's, so that tmt's main log, the first, shows a FLAKY test's first failure.
+  std::vector<std::string> logs;
+  const auto add_log = [&](const std::filesystem::path& log) {
+    std::error_code ec;
+    if (!std::filesystem::exists(log, ec)) {
+      return;
     }
+    const auto relative = std::filesystem::absolute(log, ec).lexically_relative(m_data_dir);
+    if (is_utf8(relative.string())) {
+      logs.push_back(relative.string());
+    } else {
+      notes.push_back(fmt::format("log not listed, its file name is not UTF-8: {}", log.string()));
+    }
+  };
+  for (const auto& run : result.failed_runs) {
+    if (run.log_file && run.run != result.runs) {
+      add_log(*run.log_file);
+    }
+  }
+  if (result.log_file) {
+    add_log(*result.log_file);
+  }
+  if (!logs.empty()) {
+    entry += "  log:\n" + list("  ", logs);
   }
   if (!notes.empty()) {
     entry += "  note:\n" + list("  ", notes);
@@ -164,6 +188,12 @@ void Tmt::run_finished(const core::RunSummary& summary) {
   std::vector<std::string> notes{fmt::format("total={}; passed={}; skipped={}; failed={}",
                                              summary.total, summary.passed, summary.skipped,
                                              summary.failed)};
+  if (summary.flaky > 0) {
+    notes.push_back(summary.flaky_fails
+                        ? fmt::format("flaky={} (of the passed; with --repeat they fail the run)",
+                                      summary.flaky)
+                        : fmt::format("flaky={} (of the passed)", summary.flaky));
+  }
   if (const auto& baseline = summary.baseline) {
     notes.push_back(fmt::format("regressions={}; known={}; fixed={}", baseline->regressions,
                                 baseline->known_failures, baseline->fixed));

@@ -190,7 +190,7 @@ private:
         result.reason = fmt::format("failed {} of {} runs, first: {}", failed, runs.run,
                                     runs.failed.front().reason);
       } else if (runs.run > 1 && failed == runs.run) {
-        result.reason += fmt::format(" (every one of {} runs failed)", runs.run);
+        result.reason += fmt::format("; every one of {} runs failed", runs.run);
       }
       result.failed_runs = std::move(node.mapped().failed);
     }

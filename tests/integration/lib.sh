@@ -26,6 +26,9 @@ RUN_TMP=$SCRATCH/tmp      # TMPDIR of the runner: must be empty again after ever
 BIN=$SCRATCH/bin          # helper programs the .test files execute
 OUT=$SCRATCH/stdout       # stdout and stderr of the last run_runner/assert_exit
 ERR=$SCRATCH/stderr
+# The runs of one script share a history of their own (--history's default file is under it),
+# never the machine's.
+export XDG_STATE_HOME=$SCRATCH/state
 mkdir -p "$TREE/installed-tests" "$RUN_TMP" "$BIN"
 # Inherited by every process a test starts, so pid_alive can recognise them.
 export GINSTTEST_IT_SCRATCH=$SCRATCH

@@ -34,7 +34,7 @@ assert_line "$OUT" "FAIL: revdep/new.test (exited with status 1) (regression)"
 assert_line "$OUT" "PASS: revdep/fixed.test (fixed)"
 assert_line "$OUT" "PASS: revdep/steady.test"
 summary=$(grep '^SUMMARY' "$OUT")
-[[ $summary == "SUMMARY: total=5; passed=2; skipped=0; failed=3; user="*"; regressions=2; known=1; fixed=1" ]] ||
+[[ $summary == "SUMMARY: total=5; passed=2; skipped=0; failed=3; flaky=0; user="*"; regressions=2; known=1; fixed=1" ]] ||
     fail "SUMMARY line: $summary"
 # The recap after the SUMMARY: regressions first, each kind in run order.
 recap=$(sed -n '/^SUMMARY/,$p' "$OUT" | tail -n +2)

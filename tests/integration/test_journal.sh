@@ -259,6 +259,38 @@ assert_eq "$RC" 2 "exit status with --journal=no"
 assert_line "$OUT" "PASS: grp/pass.test"
 assert_eq "$(runs_logged)" "$before" "runs in the journal after a run with --journal=no"
 
+# --retry: the failed run that is run again has a "run failed" message (its number, outcome,
+# reason and log); the result is FLAKY with gdtr's "passed" ID and counts the runs; the summary
+# counts the FLAKY tests. A tree of its own, so that the runs above keep theirs.
+flaky_tree=$SCRATCH/flaky-tree
+mkdir "$SCRATCH/counters"
+TREE=$flaky_tree make_test grp/flaky.test session \
+    "sh -c 'test -e $SCRATCH/counters/ran && exit 0; touch $SCRATCH/counters/ran; exit 1'"
+run_runner -d "$flaky_tree" --journal=yes --retry=2 -L "$SCRATCH/flaky-logs"
+assert_eq "$RC" 0 "exit status with a FLAKY test and --retry"
+last_run
+"$PYTHON3" - "$SCRATCH/run.json" "$SCRATCH/flaky-logs" <<'PY' || fail "the journal of the run with --retry is wrong"
+import json, sys
+run = json.load(open(sys.argv[1]))
+logs = sys.argv[2]
+[rerun] = [e for e in run if e["MESSAGE_ID"] == "cda2e8ebb08441458a3f6309a35189cf"]
+assert rerun["MESSAGE"] == "Run 1 of grp/flaky.test failed: exited with status 1; running it again", rerun
+assert (rerun["GDTR_TEST"], rerun["GINSTTEST_TEST_RUN"], rerun["GINSTTEST_RUN_OUTCOME"],
+        rerun["GINSTTEST_REASON"], rerun["GINSTTEST_EXIT_STATUS"], rerun["PRIORITY"]) == \
+    ("grp/flaky.test", "1", "FAIL", "exited with status 1", "1", "4"), rerun
+assert rerun["GINSTTEST_LOG"] == logs + "/grp_flaky.test.txt", rerun
+assert "GINSTTEST_OUTCOME" not in rerun, rerun
+[result] = [e for e in run if "GINSTTEST_OUTCOME" in e]
+assert (result["MESSAGE_ID"], result["GINSTTEST_OUTCOME"], result["PRIORITY"]) == \
+    ("142bf5d40e9742e99d3ac8c1ace83b36", "FLAKY", "5"), result
+assert (result["GINSTTEST_RUNS"], result["GINSTTEST_FAILED_RUNS"]) == ("2", "1"), result
+assert result["GINSTTEST_LOG"] == logs + "/grp_flaky.test@2.txt", result
+assert run.index(rerun) < run.index(result)
+summary = run[-1]
+assert summary["MESSAGE_ID"] == "4d013788dd704743b826436c951e551d", summary
+assert (summary["GINSTTEST_TESTS_PASSED"], summary["GINSTTEST_TESTS_FLAKY"]) == ("1", "1"), summary
+PY
+
 # The catalog: installed under a root, indexed by journalctl, it explains every ID we send.
 # journalctl --root reads the index under ROOT for --list-catalog and --dump-catalog, but -x
 # always reads /var/lib/systemd/catalog/database, so that is mounted over (in this namespace).
@@ -271,10 +303,10 @@ for id in 142bf5d40e9742e99d3ac8c1ace83b36 0eee66bf98514369bef9868327a43cf1 \
     ed6199045dd38bb5321e551d9578f3d9 4d013788dd704743b826436c951e551d \
     28975e3bb44f426aa28d323ee4c6080e f57753e358094169a12183946409dd84 \
     2fe55a343ba446e39439a6a448fb64fa cbe827024b024ec0abc2442f127cdbb5 \
-    73fef3f7e7af4711948173d0f8dff4bf; do
+    73fef3f7e7af4711948173d0f8dff4bf cda2e8ebb08441458a3f6309a35189cf; do
     grep -q "^$id " "$SCRATCH/catalog.list" || fail "the catalog has no entry for $id"
 done
-assert_eq "$(wc -l <"$SCRATCH/catalog.list")" 11 "entries in the catalog"
+assert_eq "$(wc -l <"$SCRATCH/catalog.list")" 12 "entries in the catalog"
 # Every ID the runner sent in this script has an entry.
 journald_sync
 journald_json | "$PYTHON3" -c '
@@ -302,6 +334,10 @@ assert_contains "$SCRATCH/explained" "The installed test grp/fail.test did not p
 journalctl -D "$JOURNAL_DIR" -x --no-pager MESSAGE_ID=cbe827024b024ec0abc2442f127cdbb5 \
     >"$SCRATCH/explained" || fail "journalctl -x failed"
 assert_contains "$SCRATCH/explained" "The installed test grp/tap.test reported the failure of its subtest"
+journalctl -D "$JOURNAL_DIR" -x --no-pager MESSAGE_ID=cda2e8ebb08441458a3f6309a35189cf \
+    >"$SCRATCH/explained" || fail "journalctl -x failed"
+assert_contains "$SCRATCH/explained" "Subject: A run of installed test grp/flaky.test failed; it runs again"
+assert_contains "$SCRATCH/explained" "Run 1 of the installed test grp/flaky.test failed"
 
 # A journal that refuses messages (a socket nobody reads) never stops the run: one warning on
 # stderr, then no more tries, and the console and exit status as always.

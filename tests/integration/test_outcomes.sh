@@ -22,7 +22,7 @@ assert_line "$OUT" "FAIL: grp/noexec.test (/nonexistent/prog: No such file or di
 grep -A1 -xF "FAIL: grp/fail.test (exited with status 3)" "$OUT" | grep -qxF "  | hi" \
     || fail "output of grp/fail.test not printed after its FAIL line"
 assert_not_contains "$OUT" "quiet-when-passing"
-grep -qE '^SUMMARY: total=5; passed=1; skipped=1; failed=3; user=[0-9]+\.[0-9]s; system=[0-9]+\.[0-9]s; maxrss=[0-9]+$' "$OUT" \
+grep -qE '^SUMMARY: total=5; passed=1; skipped=1; failed=3; flaky=0; user=[0-9]+\.[0-9]s; system=[0-9]+\.[0-9]s; maxrss=[0-9]+$' "$OUT" \
     || fail "wrong SUMMARY line"
 # After the summary, the FAIL lines again (and only those).
 recap=$(sed -n '/^SUMMARY: /,$p' "$OUT" | tail -n +2 | sort)

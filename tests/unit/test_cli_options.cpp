@@ -103,7 +103,8 @@ TEST_CASE("a bad option is a configuration error naming it") {
     CHECK(line.error().kind == util::ErrorKind::configuration);
     CHECK_FALSE(line.error().what.empty());
   }
-  CHECK(parse({"--order=size"}).error().what == "invalid --order 'size' (expected random, name or longest)");
+  CHECK(parse({"--order=size"}).error().what ==
+        "invalid --order 'size' (expected random, name or longest)");
 }
 
 TEST_CASE("run as a tmt test: results in TMT_TEST_DATA, logs under it unless -L says where") {
@@ -115,4 +116,62 @@ TEST_CASE("run as a tmt test: results in TMT_TEST_DATA, logs under it unless -L 
   auto with_l = parse({"-L", "/elsewhere"});
   REQUIRE(with_l);
   CHECK(with_l->config.log_directory == std::filesystem::path{"/elsewhere"});
+}
+
+TEST_CASE("scale options: history, reruns, shards") {
+  TmtData none{nullptr};
+  auto defaults = parse({});
+  REQUIRE(defaults);
+  CHECK(defaults->config.history); // the default file
+  CHECK(defaults->config.retries == 0);
+  CHECK(defaults->config.repeats == 1);
+  CHECK_FALSE(defaults->config.shard);
+
+  auto line = parse({"--history=/h", "--retry=2", "--shard=2/5", "--slowest=4", "--last-failed",
+                     "--merge=a.json", "--merge=b.json", "--order=longest"});
+  REQUIRE(line);
+  CHECK(line->config.history == std::filesystem::path{"/h"});
+  CHECK(line->config.retries == 2);
+  REQUIRE(line->config.shard);
+  CHECK(line->config.shard->index == 2);
+  CHECK(line->config.shard->count == 5);
+  CHECK(line->config.slowest == 4);
+  CHECK(line->config.last_failed);
+  CHECK(line->config.merge.size() == 2);
+  CHECK(line->config.order == core::Order::longest);
+
+  auto no_history = parse({"--history=none", "--repeat=3"});
+  REQUIRE(no_history);
+  CHECK_FALSE(no_history->config.history);
+  CHECK(no_history->config.repeats == 3);
+
+  CHECK(parse({"--retry=1", "--repeat=2"}).error().what ==
+        "--retry and --repeat exclude each other");
+  CHECK(parse({"--history=none", "--failed-first"}).error().what ==
+        "--failed-first needs a history (not --history=none)");
+  for (const char* bad :
+       {"--shard=0/3", "--shard=4/3", "--shard=1", "--shard=a/b", "--shard=1/0"}) {
+    auto shard = parse({bad});
+    REQUIRE_FALSE(shard);
+    CHECK(shard.error().what.starts_with("invalid --shard"));
+  }
+  CHECK_FALSE(parse({"--repeat=0"}));
+  CHECK_FALSE(parse({"--retry=-1"}));
+}
+
+TEST_CASE("--shard=auto reads GitLab's CI_NODE_INDEX and CI_NODE_TOTAL") {
+  TmtData none{nullptr};
+  ::setenv("CI_NODE_INDEX", "3", 1);
+  ::setenv("CI_NODE_TOTAL", "4", 1);
+  auto line = parse({"--shard=auto"});
+  REQUIRE(line);
+  CHECK(line->config.shard->index == 3);
+  CHECK(line->config.shard->count == 4);
+  ::setenv("CI_NODE_INDEX", "5", 1);
+  CHECK_FALSE(parse({"--shard=auto"}));
+  ::unsetenv("CI_NODE_INDEX");
+  ::unsetenv("CI_NODE_TOTAL");
+  auto whole = parse({"--shard=auto"}); // no parallel: the whole run
+  REQUIRE(whole);
+  CHECK(whole->config.shard->count == 1);
 }

@@ -90,3 +90,12 @@ TEST_CASE("the cut never splits an escape or a UTF-8 character") {
     CHECK((cut_accents.find("%~") - pad) % 2 == 0);
   }
 }
+
+TEST_CASE("each run of a test has a file name of its own") {
+  CHECK(core::test_run_file_name("glib/timer.test", 1) == "glib_timer.test");
+  CHECK(core::test_run_file_name("glib/timer.test", 2) == "glib_timer.test@2");
+  const std::string long_name(300, 'x');
+  const auto cut = core::test_run_file_name(long_name + ".test", 12, 100);
+  CHECK(cut.size() <= 100);
+  CHECK(cut.ends_with("@12"));
+}

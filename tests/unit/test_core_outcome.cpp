@@ -98,3 +98,16 @@ TEST_CASE("one table: each outcome's label, name and gdtr group") {
   CHECK(label(Group::failed) == "FAIL");
   CHECK(interruption(SIGTERM) == "interrupted by SIGTERM");
 }
+
+TEST_CASE("the outcome of several runs: FLAKY when some failed, else the last") {
+
+  CHECK(outcome_of_runs(1, 0, Outcome::pass) == Outcome::pass);
+  CHECK(outcome_of_runs(3, 0, Outcome::skip) == Outcome::skip);
+  CHECK(outcome_of_runs(3, 3, Outcome::timeout) == Outcome::timeout);
+  CHECK(outcome_of_runs(3, 1, Outcome::pass) == Outcome::flaky);
+  CHECK(outcome_of_runs(3, 2, Outcome::fail) == Outcome::flaky);
+  CHECK(outcome_of_runs(2, 1, Outcome::interrupted) == Outcome::interrupted);
+  CHECK(is_failed_run(Outcome::error));
+  CHECK_FALSE(is_failed_run(Outcome::interrupted));
+  CHECK_FALSE(is_failed_run(Outcome::flaky));
+}

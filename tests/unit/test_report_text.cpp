@@ -26,8 +26,8 @@ TEST_CASE("the SUMMARY line keeps gdtr's fields") {
   s.user_seconds = 1.25;
   s.system_seconds = 0.04;
   s.maxrss_kb = 1234;
-  CHECK(report::summary_line(s) ==
-        "SUMMARY: total=5; passed=2; skipped=1; failed=2; user=1.2s; system=0.0s; maxrss=1234");
+  CHECK(report::summary_line(s) == "SUMMARY: total=5; passed=2; skipped=1; failed=2; flaky=0; "
+                                   "user=1.2s; system=0.0s; maxrss=1234");
   s.failed = 1;
   CHECK(report::summary_line(s).starts_with("SUMMARY (incomplete): total=5;"));
   s.failed = 2;
@@ -70,7 +70,7 @@ TEST_CASE("with a baseline, FAIL lines say regression or known failure, and SUMM
   s.passed = 2;
   s.failed = 2;
   s.baseline = core::BaselineTotals{1, 1, 1};
-  CHECK(report::summary_line(s) == "SUMMARY: total=4; passed=2; skipped=0; failed=2; "
+  CHECK(report::summary_line(s) == "SUMMARY: total=4; passed=2; skipped=0; failed=2; flaky=0; "
                                    "user=0.0s; system=0.0s; maxrss=0; regressions=1; known=1; "
                                    "fixed=1");
 }

@@ -355,3 +355,91 @@ TEST_CASE("a test looked ahead at is reported as not run when the run is interru
   CHECK(reporter.events == std::vector<std::string>{"start a", "INTERRUPTED a", "not run b SIGINT",
                                                     "not run c SIGINT", "done"});
 }
+
+namespace {
+
+class RerunReporter final : public report::Reporter {
+public:
+  std::vector<std::string> reruns; // "name run N outcome"
+  std::map<std::string, core::TestResult> finished;
+  void test_rerun(const core::TestSpec& spec, const core::TestResult& run) override {
+    reruns.push_back(fmt::format("{} run {} {}", spec.name, run.runs, core::name(run.outcome)));
+  }
+  void test_finished(const core::TestSpec& spec, const core::TestResult& result) override {
+    finished[spec.name] = result;
+  }
+};
+
+core::RunSummary run_with(FakeRunner& fake, report::Reporter& reporter, scheduler::Reruns reruns,
+                          const std::vector<core::TestSpec>& plan, unsigned parallel = 1) {
+  scheduler::Scheduler scheduler{fake, reporter, parallel};
+  scheduler.rerun(reruns);
+  return scheduler.run(plan.size(), [&](std::size_t i) { return plan[i]; });
+}
+
+} // namespace
+
+TEST_CASE("--retry runs a failed test again until it passes: FLAKY, which passes the run") {
+  const std::vector<core::TestSpec> plan{spec("flaky"), spec("broken"), spec("fine")};
+  FakeRunner fake;
+  fake.runs = {{"flaky", {core::Outcome::fail, core::Outcome::timeout, core::Outcome::pass}},
+               {"broken", {core::Outcome::fail, core::Outcome::fail, core::Outcome::fail}}};
+  RerunReporter reporter;
+  const auto summary = run_with(fake, reporter, scheduler::Reruns{2, 1}, plan);
+
+  CHECK(fake.started == std::vector<std::string>{"flaky", "flaky@2", "flaky@3", "broken",
+                                                 "broken@2", "broken@3", "fine"});
+  CHECK(reporter.reruns == std::vector<std::string>{"flaky run 1 fail", "flaky run 2 timeout",
+                                                    "broken run 1 fail", "broken run 2 fail"});
+  const auto& flaky = reporter.finished.at("flaky");
+  CHECK(flaky.outcome == core::Outcome::flaky);
+  CHECK(flaky.runs == 3);
+  REQUIRE(flaky.failed_runs.size() == 2);
+  CHECK(flaky.failed_runs[0].run == 1);
+  CHECK(flaky.failed_runs[1].outcome == core::Outcome::timeout);
+  CHECK(flaky.reason == "failed 2 of 3 runs, first: run 1");
+  const auto& broken = reporter.finished.at("broken");
+  CHECK(broken.outcome == core::Outcome::fail);
+  CHECK(broken.runs == 3);
+  CHECK(broken.failed_runs.size() == 3);
+  CHECK(broken.reason == "run 3; every one of 3 runs failed");
+  CHECK(reporter.finished.at("fine").runs == 1);
+  CHECK(summary.total == 3);
+  CHECK(summary.passed == 2);
+  CHECK(summary.failed == 1);
+  CHECK(summary.flaky == 1);
+  CHECK_FALSE(summary.flaky_fails);
+}
+
+TEST_CASE("--repeat runs every test N times; a FLAKY test then fails the run") {
+  const std::vector<core::TestSpec> plan{spec("a"), spec("b", true)};
+  FakeRunner fake;
+  fake.runs = {{"a", {core::Outcome::pass, core::Outcome::fail, core::Outcome::pass}}};
+  RerunReporter reporter;
+  const auto summary = run_with(fake, reporter, scheduler::Reruns{0, 3}, plan, 2);
+  CHECK(fake.started == std::vector<std::string>{"a", "a@2", "a@3", "b", "b@2", "b@3"});
+  CHECK(reporter.finished.at("a").outcome == core::Outcome::flaky);
+  CHECK(reporter.finished.at("b").outcome == core::Outcome::pass);
+  CHECK(reporter.finished.at("b").runs == 3);
+  // The exclusive test's runs each ran alone.
+  for (const auto& running : fake.concurrent) {
+    if (std::find(running.begin(), running.end(), "b") != running.end()) {
+      CHECK(running.size() == 1);
+    }
+  }
+  CHECK(summary.flaky == 1);
+  CHECK(summary.flaky_fails);
+  CHECK(summary.tests_failed());
+}
+
+TEST_CASE("a test interrupted on a rerun is INTERRUPTED, not FLAKY") {
+  const std::vector<core::TestSpec> plan{spec("a")};
+  FakeRunner fake;
+  fake.runs = {{"a", {core::Outcome::fail}}};
+  fake.interrupt_after = 1; // while the second run is under way
+  RerunReporter reporter;
+  const auto summary = run_with(fake, reporter, scheduler::Reruns{3, 1}, plan);
+  CHECK(reporter.finished.at("a").outcome == core::Outcome::interrupted);
+  CHECK(reporter.finished.at("a").runs == 2);
+  CHECK(summary.interrupted_by == SIGINT);
+}
