@@ -1,8 +1,8 @@
-// makespan [--seeds=N] [--bound=P] FILE: how long a run of the tests in FILE (the --json report
-// of a real run) would take with P slots, in random order and longest first, simulated on the
-// durations FILE recorded. The real scheduler runs the plan against a runner that starts nothing:
-// it keeps a virtual clock and finishes each test when its recorded duration has passed, so the
-// figures follow the scheduler's own rules (session-exclusive tests last, one at a time).
+// makespan [--seeds=N] [--bound=P | --span] FILE: how long a run of the tests in FILE (the --json
+// report of a real run) would take with P slots, in random order and longest first, simulated on
+// the durations FILE recorded. The real scheduler runs the plan against a runner that starts
+// nothing: it keeps a virtual clock and finishes each test when its recorded duration has passed,
+// so the figures follow the scheduler's own rules (session-exclusive tests last, one at a time).
 // See bench/README.md.
 #include "discovery/order.hpp"
 #include "report/reporter.hpp"
@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <stdexcept>
@@ -39,6 +40,7 @@ struct Record {
   std::string root;
   core::TestType type = core::TestType::session;
   nanoseconds duration{};
+  std::optional<nanoseconds> started; // since the epoch, when the record has it
 };
 
 // The tests of a run, by name (a run has each name once, from the first root that has it).
@@ -59,6 +61,21 @@ std::optional<std::string_view> string_member(JsonObject* object, const char* ke
     return std::nullopt;
   }
   return std::string_view{json_node_get_string(node)};
+}
+
+// An ISO 8601 time such as "2026-11-30T22:46:09.212Z", since the epoch.
+std::optional<nanoseconds> time_member(JsonObject* object, const char* key) {
+  const auto text = string_member(object, key);
+  if (!text) {
+    return std::nullopt;
+  }
+  const std::unique_ptr<GDateTime, decltype(&g_date_time_unref)> time{
+      g_date_time_new_from_iso8601(std::string{*text}.c_str(), nullptr), &g_date_time_unref};
+  if (!time) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds{g_date_time_to_unix(time.get())} +
+         std::chrono::microseconds{g_date_time_get_microsecond(time.get())};
 }
 
 std::optional<double> number_member(JsonObject* object, const char* key) {
@@ -112,7 +129,8 @@ Corpus read_corpus(const std::string& file) {
     Record record{std::string{*name}, std::string{*test_root},
                   *type == "session-exclusive" ? core::TestType::session_exclusive
                                                : core::TestType::session,
-                  std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(*seconds))};
+                  std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(*seconds)),
+                  time_member(object, "started")};
     if (std::find(corpus.roots.begin(), corpus.roots.end(), record.root) == corpus.roots.end()) {
       corpus.roots.push_back(record.root);
     }
@@ -222,6 +240,20 @@ nanoseconds lower_bound(const Corpus& corpus, unsigned slots) {
   return exclusive + std::max(session / slots, longest);
 }
 
+// How long the recorded run's tests took from the first start to the last end: its wall time
+// less the runner's own start and end (finding the tests, starting the display and the bus).
+std::optional<nanoseconds> span(const Corpus& corpus) {
+  std::optional<nanoseconds> first, last;
+  for (const auto& record : corpus.records) {
+    if (!record.started) {
+      return std::nullopt;
+    }
+    first = std::min(first.value_or(*record.started), *record.started);
+    last = std::max(last.value_or(nanoseconds{}), *record.started + record.duration);
+  }
+  return *last - *first;
+}
+
 struct Figures {
   unsigned slots = 0;
   nanoseconds bound{};
@@ -263,7 +295,7 @@ double seconds(nanoseconds duration) {
 
 // "+4.6%": how far `value` is over `bound`.
 std::string over(nanoseconds value, nanoseconds bound) {
-  return fmt::format("{:+.1f}%", 100.0 * (seconds(value) / seconds(bound) - 1.0));
+  return fmt::format("{:+.2f}%", 100.0 * (seconds(value) / seconds(bound) - 1.0));
 }
 
 // What the bound is made of, so that a miss can be traced to its cause.
@@ -297,13 +329,13 @@ void print_corpus(const std::string& file, const Corpus& corpus, unsigned seeds)
 }
 
 void print_table(const std::vector<Figures>& rows) {
-  fmt::print("\n{:>5}  {:>11}  {:>17}  {:>17}  {:>17}\n", "slots", "lower bound", "random, median",
+  fmt::print("\n{:>5}  {:>11}  {:>18}  {:>18}  {:>18}\n", "slots", "lower bound", "random, median",
              "random, worst", "longest first");
   for (const auto& row : rows) {
     const auto cell = [&](nanoseconds value) {
-      return fmt::format("{:8.1f} s {:>6}", seconds(value), over(value, row.bound));
+      return fmt::format("{:8.1f} s {:>7}", seconds(value), over(value, row.bound));
     };
-    fmt::print("{:>5}  {:9.1f} s  {:>17}  {:>17}  {:>17}\n", row.slots, seconds(row.bound),
+    fmt::print("{:>5}  {:9.1f} s  {:>18}  {:>18}  {:>18}\n", row.slots, seconds(row.bound),
                cell(row.random_median), cell(row.random_worst), cell(row.longest_first));
   }
 }
@@ -317,7 +349,7 @@ void print_goals(const std::vector<Figures>& rows) {
       continue;
     }
     const bool ok = seconds(row.longest_first) <= 1.02 * seconds(row.bound);
-    fmt::print("  {:>2} slots: {:>6}  {}\n", row.slots, over(row.longest_first, row.bound),
+    fmt::print("  {:>2} slots: {:>7}  {}\n", row.slots, over(row.longest_first, row.bound),
                ok ? "MET" : "MISS");
   }
 }
@@ -338,6 +370,7 @@ int main(int argc, char** argv) {
   try {
     unsigned seeds = 201;
     std::optional<unsigned> bound_only;
+    bool span_only = false;
     std::optional<std::string> file;
     for (int i = 1; i < argc; i++) {
       const std::string_view arg = argv[i];
@@ -345,21 +378,32 @@ int main(int argc, char** argv) {
         seeds = number_option(arg, "--seeds=");
       } else if (arg.starts_with("--bound=")) {
         bound_only = number_option(arg, "--bound=");
+      } else if (arg == "--span") {
+        span_only = true;
       } else if (!file && !arg.starts_with("-")) {
         file = arg;
       } else {
         throw std::runtime_error(
-            fmt::format("usage: makespan [--seeds=N] [--bound=SLOTS] FILE (not {})", arg));
+            fmt::format("usage: makespan [--seeds=N] [--bound=SLOTS | --span] FILE (not {})", arg));
       }
     }
     if (!file) {
-      throw std::runtime_error("usage: makespan [--seeds=N] [--bound=SLOTS] FILE");
+      throw std::runtime_error("usage: makespan [--seeds=N] [--bound=SLOTS | --span] FILE");
     }
     // The durations of the real run.
     const Corpus corpus = read_corpus(*file);
     // For makespan.sh: only the bound a real run is held to, in seconds.
     if (bound_only) {
       fmt::print("{:.3f}\n", seconds(lower_bound(corpus, *bound_only)));
+      return 0;
+    }
+    // For makespan.sh: the recorded run's own span, in seconds.
+    if (span_only) {
+      const auto took = span(corpus);
+      if (!took) {
+        throw std::runtime_error(fmt::format("{}: a test record has no start time", *file));
+      }
+      fmt::print("{:.3f}\n", seconds(*took));
       return 0;
     }
     // Each number of slots, simulated through the real scheduler.
