@@ -1,9 +1,9 @@
-// makespan [--seeds=N] [--bound=P | --span] FILE: how long a run of the tests in FILE (the --json
-// report of a real run) would take with P slots, in random order and longest first, simulated on
-// the durations FILE recorded. The real scheduler runs the plan against a runner that starts
-// nothing: it keeps a virtual clock and finishes each test when its recorded duration has passed,
-// so the figures follow the scheduler's own rules (session-exclusive tests last, one at a time).
-// See bench/README.md.
+// makespan [--seeds=N] [--bound=P | --span | --replay=P] FILE: how long a run of the tests in FILE
+// (the --json report of a real run) would take with P slots, in random order and longest first,
+// simulated on the durations FILE recorded. The real scheduler runs the plan against a runner that
+// starts nothing: it keeps a virtual clock and finishes each test when its recorded duration has
+// passed, so the figures follow the scheduler's own rules (session-exclusive tests last, one at a
+// time). See bench/README.md.
 #include "discovery/order.hpp"
 #include "report/reporter.hpp"
 #include "runner/runner.hpp"
@@ -254,6 +254,15 @@ std::optional<nanoseconds> span(const Corpus& corpus) {
   return *last - *first;
 }
 
+// The recorded run's own order: its tests by the time they started.
+std::vector<discovery::TestFile> recorded_order(const Corpus& corpus) {
+  auto plan = plan_of(corpus);
+  std::stable_sort(plan.begin(), plan.end(), [&](const auto& a, const auto& b) {
+    return corpus.of(a.name).started < corpus.of(b.name).started;
+  });
+  return plan;
+}
+
 struct Figures {
   unsigned slots = 0;
   nanoseconds bound{};
@@ -371,6 +380,7 @@ int main(int argc, char** argv) {
     unsigned seeds = 201;
     std::optional<unsigned> bound_only;
     bool span_only = false;
+    std::optional<unsigned> replay_slots;
     std::optional<std::string> file;
     for (int i = 1; i < argc; i++) {
       const std::string_view arg = argv[i];
@@ -378,17 +388,21 @@ int main(int argc, char** argv) {
         seeds = number_option(arg, "--seeds=");
       } else if (arg.starts_with("--bound=")) {
         bound_only = number_option(arg, "--bound=");
+      } else if (arg.starts_with("--replay=")) {
+        replay_slots = number_option(arg, "--replay=");
       } else if (arg == "--span") {
         span_only = true;
       } else if (!file && !arg.starts_with("-")) {
         file = arg;
       } else {
-        throw std::runtime_error(
-            fmt::format("usage: makespan [--seeds=N] [--bound=SLOTS | --span] FILE (not {})", arg));
+        throw std::runtime_error(fmt::format(
+            "usage: makespan [--seeds=N] [--bound=SLOTS | --span | --replay=SLOTS] FILE (not {})",
+            arg));
       }
     }
     if (!file) {
-      throw std::runtime_error("usage: makespan [--seeds=N] [--bound=SLOTS | --span] FILE");
+      throw std::runtime_error(
+          "usage: makespan [--seeds=N] [--bound=SLOTS | --span | --replay=SLOTS] FILE");
     }
     // The durations of the real run.
     const Corpus corpus = read_corpus(*file);
@@ -404,6 +418,14 @@ int main(int argc, char** argv) {
         throw std::runtime_error(fmt::format("{}: a test record has no start time", *file));
       }
       fmt::print("{:.3f}\n", seconds(*took));
+      return 0;
+    }
+    // For makespan.sh: the recorded order simulated, to compare with the span.
+    if (replay_slots) {
+      if (!span(corpus)) {
+        throw std::runtime_error(fmt::format("{}: a test record has no start time", *file));
+      }
+      fmt::print("{:.3f}\n", seconds(simulate(corpus, recorded_order(corpus), *replay_slots)));
       return 0;
     }
     // Each number of slots, simulated through the real scheduler.

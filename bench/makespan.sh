@@ -114,17 +114,25 @@ if [[ -n ${wall_random:-} ]]; then
     echo
     echo "Measured at $SLOTS slots ($(nproc) CPUs; load average at start: $load_start; at end:" \
         "$(cut -d' ' -f1-3 /proc/loadavg)):"
-    printf '  %-28s %10s %12s %9s\n' "" "wall" "lower bound" "over it"
-    # Each run against the bound of its own durations: a test takes a little more or less from
-    # one run to the next.
-    bound_random=$("$sim" --bound="$SLOTS" "$work/random.jsonl")
-    printf '  %-28s %8s s %10s s %8s%%\n' "random order (recording)" "$wall_random" \
-        "$(calc "$bound_random")" "$(calc "($wall_random / $bound_random - 1) * 100")"
+    printf '  %-26s %11s %11s %11s %11s %8s\n' "" "lower bound" "replayed" "tests' span" \
+        "wall" "over it"
+    # measured NAME WALL LABEL: a run against the bound of its own durations (a test takes a
+    # little more or less from one run to the next), with what lies between: its own order
+    # simulated on those durations (the order's share), its tests' span from the first start to
+    # the last end (adds the time between one test's end and the next one's start in its slot),
+    # its wall time (adds the runner's own start and end). Sets `over`, the wall's.
+    measured() {
+        local bound replayed span
+        bound=$("$sim" --bound="$SLOTS" "$work/$1.jsonl")
+        replayed=$("$sim" --replay="$SLOTS" "$work/$1.jsonl")
+        span=$("$sim" --span "$work/$1.jsonl")
+        over=$(calc "($2 / $bound - 1) * 100")
+        printf '  %-26s %9s s %9s s %9s s %9s s %7s%%\n' "$3" "$(calc "$bound")" \
+            "$(calc "$replayed")" "$(calc "$span")" "$2" "$over"
+    }
+    measured random "$wall_random" "random order (recording)"
     if [[ -n ${wall_longest:-} ]]; then
-        bound_longest=$("$sim" --bound="$SLOTS" "$work/longest.jsonl")
-        over=$(calc "($wall_longest / $bound_longest - 1) * 100")
-        printf '  %-28s %8s s %10s s %8s%%\n' "longest first" "$wall_longest" \
-            "$(calc "$bound_longest")" "$over"
+        measured longest "$wall_longest" "longest first"
         echo
         if awk -v o="$over" 'BEGIN { exit !(o <= 3) }'; then verdict=MET; else verdict=MISS; fi
         echo "Goal: longest first within 3% of the lower bound, measured at $SLOTS slots: $verdict"
