@@ -32,8 +32,6 @@ struct Record {
 };
 
 struct Entry {
-  std::string name;
-  std::string root;
   core::TestType type = core::TestType::session;
   std::vector<Record> recent; // newest first
 };
