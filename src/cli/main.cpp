@@ -4,6 +4,7 @@
 // -> reporters; run() below reads in that order, one step a function.
 
 #include "cli/affected.hpp"
+#include "cli/merge.hpp"
 #include "cli/options.hpp"
 #include "core/outcome.hpp"
 #include "discovery/order.hpp"
@@ -277,6 +278,25 @@ int exit_status(const core::RunSummary& summary, const std::vector<std::string>&
                                                : core::ExitCode::runner_error);
 }
 
+// --merge: the --json files of earlier runs (the shards of one pipeline) reported as one run;
+// nothing is discovered, started or run. Every file is read before a report is opened: one of
+// them may be a report's own file.
+int merge_runs(const core::Config& config) {
+  auto runs = cli::MergedRuns::read(config.merge);
+  if (!runs) {
+    return fail(runs.error().what);
+  }
+  for (const auto& warning : runs->warnings()) {
+    warn(warning);
+  }
+  auto reporters = make_reporters(config);
+  if (!reporters) {
+    return fail(reporters.error().what);
+  }
+  const auto summary = runs->replay(*reporters);
+  return exit_status(summary, reporters->write_errors());
+}
+
 // Runs the plan in the session and reports it; returns the exit status.
 int run_plan(const core::Config& config, const discovery::Plan& plan,
              const scheduler::SpecLoader& load, const std::optional<history::Baseline>& baseline) {
@@ -344,6 +364,9 @@ int run(int argc, char** argv) {
   }
   // A closed pipe must not kill the runner mid-report.
   signal(SIGPIPE, SIG_IGN);
+  if (!config.merge.empty()) {
+    return merge_runs(config);
+  }
 
   // Discovery: roots, .test files, prefixes and exclusions, then what a change affects.
   auto catalog = find_tests(config);
