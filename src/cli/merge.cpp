@@ -70,13 +70,14 @@ std::vector<std::string> MergedRuns::warnings() const {
     if (file.complete()) {
       continue;
     }
+    const auto not_run = file.not_run.size();
     const std::string why =
         !file.summary ? std::string{"it has no summary record (its run was killed?)"}
-                      : fmt::format("its run was {} ({} tests not run)",
+                      : fmt::format("its run was {} ({} test{} not run)",
                                     file.summary->interrupted_by
                                         ? core::interruption(*file.summary->interrupted_by)
                                         : std::string{"interrupted"},
-                                    file.not_run.size());
+                                    not_run, not_run == 1 ? "" : "s");
     lines.push_back(
         fmt::format("--merge {}: {}; the merged run is incomplete", file.path.string(), why));
   }
