@@ -11,10 +11,13 @@
 namespace ginsttest::cli {
 namespace {
 
-// The signal that stopped the run of `file`, which did not go to its end: the one it names, or
-// SIGINT (the runner's stop signal when nothing says otherwise).
+// The signal that stopped the run of `file`, which did not go to its end: the stop signal it
+// names, or SIGINT (the runner's when nothing says otherwise), so that the merged run ends with
+// one of an interrupted run's exit statuses.
 int stop_signal(const history::ResultsFile& file) {
-  return file.summary && file.summary->interrupted_by ? *file.summary->interrupted_by : SIGINT;
+  const auto named = file.summary ? file.summary->interrupted_by : std::nullopt;
+  const sigset_t stops = core::stop_signals();
+  return named && sigismember(&stops, *named) == 1 ? *named : SIGINT;
 }
 
 } // namespace

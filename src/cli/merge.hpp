@@ -31,8 +31,8 @@ public:
   std::vector<std::string> warnings() const;
 
   // The signal that makes the merged run incomplete: the one that stopped the first file's run
-  // that did not go to its end (SIGINT when that file does not name one); nullopt when every
-  // run went to its end.
+  // that did not go to its end (SIGINT when that file names none of the stop signals, SIGINT,
+  // SIGTERM and SIGHUP); nullopt when every run went to its end.
   std::optional<int> interrupted_by() const;
 
   // The tests of every file: those that ran and those an interruption kept from running.
@@ -40,8 +40,8 @@ public:
 
   // Reports the runs to `reporter` as one run: run_started(), each test that ran
   // (test_started(), test_finished()) in the order of the files and of their lines, then each
-  // test that did not (test_not_run(), with the signal that stopped its own run, SIGINT when
-  // the file does not say), then run_finished() with the summary, which is returned. The
+  // test that did not (test_not_run(), with the signal that stopped its own run, as
+  // interrupted_by() tells it), then run_finished() with the summary, which is returned. The
   // summary counts the results as a run does (core::RunSummary::add); a --repeat run's file
   // ("flaky_fails") makes a FLAKY test fail the merged run; baseline totals are counted when
   // the files have baseline comparisons.

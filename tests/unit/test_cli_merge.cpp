@@ -206,6 +206,13 @@ TEST_CASE("an interrupted run's file: merged, and the merged run is incomplete")
                                           "the merged run is incomplete");
   RecordingReporter killed_reporter;
   CHECK_FALSE(with_killed->replay(killed_reporter).complete());
+  // A signal that is not a stop signal: SIGINT too, so that the status is an interrupted run's.
+  const auto odd = files.write("odd.json", {test_record("s/g.test", "pass"),
+                                            summary_record(R"("complete":false,)"
+                                                           R"("interrupted_by":"SIGSEGV")")});
+  auto with_odd = cli::MergedRuns::read({odd});
+  REQUIRE(with_odd);
+  CHECK(with_odd->interrupted_by() == SIGINT);
 
   // The first incomplete file gives the signal; each not-run test keeps its own run's.
   const auto hung_up =
