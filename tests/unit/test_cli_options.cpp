@@ -103,7 +103,8 @@ TEST_CASE("a bad option is a configuration error naming it") {
     CHECK(line.error().kind == util::ErrorKind::configuration);
     CHECK_FALSE(line.error().what.empty());
   }
-  CHECK(parse({"--order=size"}).error().what == "invalid --order 'size' (expected random, name or longest)");
+  CHECK(parse({"--order=size"}).error().what ==
+        "invalid --order 'size' (expected random, name or longest)");
 }
 
 TEST_CASE("run as a tmt test: results in TMT_TEST_DATA, logs under it unless -L says where") {
