@@ -91,7 +91,7 @@ std::string_view type_word(core::TestType type) {
 }
 
 // "OUTCOME MS" of one result.
-std::optional<Record> parse_record(std::string_view field) {
+std::optional<RecordedRun> parse_record(std::string_view field) {
   const auto space = field.find(' ');
   if (space == std::string_view::npos) {
     return std::nullopt;
@@ -103,7 +103,7 @@ std::optional<Record> parse_record(std::string_view field) {
   if (!outcome || ec != std::errc{} || ptr != digits.data() + digits.size() || ms < 0) {
     return std::nullopt;
   }
-  return Record{*outcome, std::chrono::milliseconds{ms}};
+  return RecordedRun{*outcome, std::chrono::milliseconds{ms}};
 }
 
 // One line of the file (the test's key and entry), or why it is not one.
@@ -298,7 +298,7 @@ void History::record(const core::TestSpec& spec, const core::TestResult& result)
   }
   Entry entry;
   entry.type = spec.type;
-  entry.recent.push_back(Record{
+  entry.recent.push_back(RecordedRun{
       result.outcome, std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)});
   m_new.insert_or_assign(key(spec.root.string(), spec.name), std::move(entry));
 }
