@@ -189,6 +189,16 @@ util::Expected<std::string> read_file(const std::filesystem::path& file) {
   return text;
 }
 
+// The entries of `file` (none when it is missing).
+util::Expected<std::unordered_map<std::string, Entry>>
+read_entries(const std::filesystem::path& file) {
+  auto text = read_file(file);
+  if (!text) {
+    return util::unexpected(text.error());
+  }
+  return parse(*text, file);
+}
+
 // Takes the lock on `file`.lock, waiting for another run to release it a bounded time.
 util::Expected<util::Fd> lock(const std::filesystem::path& file) {
   const auto lock_file = file.string() + ".lock";
@@ -279,11 +289,7 @@ std::string History::key(std::string_view root, std::string_view name) {
 }
 
 util::Expected<History> History::load(const std::filesystem::path& file) {
-  auto text = read_file(file);
-  if (!text) {
-    return util::unexpected(text.error());
-  }
-  auto entries = parse(*text, file);
+  auto entries = read_entries(file);
   if (!entries) {
     return util::unexpected(entries.error());
   }
@@ -334,11 +340,7 @@ util::Status History::save(const std::filesystem::path& file) const {
     return util::unexpected(held.error());
   }
   // Read again under the lock: another run may have added its results since load().
-  auto text = read_file(file);
-  if (!text) {
-    return util::unexpected(text.error());
-  }
-  auto entries = parse(*text, file);
+  auto entries = read_entries(file);
   if (!entries) {
     return util::unexpected(entries.error());
   }
