@@ -68,6 +68,9 @@ trap 'rm -rf "$work"' EXIT
 # all hit the same file system.
 mkdir "$work/tmp"
 export TMPDIR=$work/tmp
+# Our runs keep their history (the default, whose cost is part of a run's) here, not in the
+# machine's.
+export XDG_STATE_HOME=$work/state
 
 log() { printf '==> %s\n' "$*" >&2; }
 

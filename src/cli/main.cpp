@@ -5,6 +5,7 @@
 
 #include "cli/affected.hpp"
 #include "cli/history_recorder.hpp"
+#include "cli/merge.hpp"
 #include "cli/options.hpp"
 #include "core/outcome.hpp"
 #include "discovery/order.hpp"
@@ -141,6 +142,18 @@ std::optional<history::History> load_history(const core::Config& config) {
     return std::nullopt;
   }
   return std::move(*loaded);
+}
+
+// Adds the run's results to the history file, when the run has one.
+void save_history(const core::Config& config, const std::optional<history::History>& history) {
+  if (history) {
+    // The default file of a user without a writable home (nobody's /nonexistent) is not worth a
+    // word on every run: a harness may count any line on stderr as a failure.
+    auto saved = history->save(*config.history);
+    if (!saved && (config.history_named || saved.error().kind != util::ErrorKind::io)) {
+      warn(fmt::format("the history is not written: {}", saved.error().what));
+    }
+  }
 }
 
 // What the history says test `file` takes; nullopt without a history or when it does not know.
@@ -337,6 +350,31 @@ int exit_status(const core::RunSummary& summary, const std::vector<std::string>&
                                                : core::ExitCode::runner_error);
 }
 
+// --merge: the --json files of earlier runs (the shards of one pipeline) reported as one run;
+// nothing is discovered, started or run. Every file is read before a report is opened: one of
+// them may be a report's own file.
+int merge_runs(const core::Config& config) {
+  auto runs = cli::MergedRuns::read(config.merge);
+  if (!runs) {
+    return fail(runs.error().what);
+  }
+  for (const auto& warning : runs->warnings()) {
+    warn(warning);
+  }
+  auto reporters = make_reporters(config);
+  if (!reporters) {
+    return fail(reporters.error().what);
+  }
+  // The merged results go to the history too: the job that gathers the shards keeps it.
+  auto history = load_history(config);
+  if (history) {
+    reporters->add(std::make_unique<cli::HistoryRecorder>(*history));
+  }
+  const auto summary = runs->replay(*reporters);
+  save_history(config, history);
+  return exit_status(summary, reporters->write_errors());
+}
+
 // Runs the plan in the session and reports it; returns the exit status.
 int run_plan(const core::Config& config, const discovery::Plan& plan,
              const scheduler::SpecLoader& load, const std::optional<history::Baseline>& baseline,
@@ -389,11 +427,7 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
   }
   scheduler.rerun(scheduler::Reruns{config.retries, config.repeats});
   const core::RunSummary summary = scheduler.run(plan.size(), load);
-  if (history) {
-    if (auto saved = history->save(*config.history); !saved) {
-      warn(fmt::format("the history is not written: {}", saved.error().what));
-    }
-  }
+  save_history(config, history);
 
   // Results: the exit status, 1 when a report could not be written unless the tests say more.
   return exit_status(summary, reporters->write_errors());
@@ -415,6 +449,9 @@ int run(int argc, char** argv) {
   }
   // A closed pipe must not kill the runner mid-report.
   signal(SIGPIPE, SIG_IGN);
+  if (!config.merge.empty()) {
+    return merge_runs(config);
+  }
 
   // Discovery: roots, .test files, prefixes and exclusions, then what a change affects.
   auto catalog = find_tests(config);

@@ -203,6 +203,7 @@ util::Status history_options(const RawOptions& raw, core::Config& config) {
     return util::unexpected("--history needs a file, or none");
   }
   config.history = raw.history ? std::filesystem::path{raw.history} : history::default_file();
+  config.history_named = raw.history != nullptr;
   return util::Ok{};
 }
 

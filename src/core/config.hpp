@@ -66,6 +66,7 @@ struct Config {
   std::optional<std::filesystem::path> baseline; // --baseline: a --json file of a run
   // Scale: what earlier runs took and how they ended, reruns, shards, merged shard results.
   std::optional<std::filesystem::path> history; // --history, resolved; nullopt: none
+  bool history_named = false;                   // by --history, not the default
   bool failed_first = false;                    // --failed-first
   bool last_failed = false;                     // --last-failed
   unsigned slowest = 0;                         // --slowest=N

@@ -106,6 +106,16 @@ std::string_view name(Comparison comparison) {
   return "unchanged";
 }
 
+std::optional<Comparison> comparison_named(std::string_view text) {
+  for (auto comparison : {Comparison::unchanged, Comparison::regression, Comparison::known_failure,
+                          Comparison::fixed}) {
+    if (name(comparison) == text) {
+      return comparison;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view name(SubtestOutcome outcome) {
   switch (outcome) {
   case SubtestOutcome::pass:
@@ -120,6 +130,16 @@ std::string_view name(SubtestOutcome outcome) {
     return "todo-passed";
   }
   return "fail";
+}
+
+std::optional<SubtestOutcome> subtest_outcome_named(std::string_view text) {
+  for (auto outcome : {SubtestOutcome::pass, SubtestOutcome::fail, SubtestOutcome::skip,
+                       SubtestOutcome::todo, SubtestOutcome::todo_passed}) {
+    if (name(outcome) == text) {
+      return outcome;
+    }
+  }
+  return std::nullopt;
 }
 
 bool is_failure(Outcome outcome) {
@@ -168,6 +188,17 @@ std::string signal_name(int signo) {
     return fmt::format("SIG{}", abbrev);
   }
   return fmt::format("signal {}", signo);
+}
+
+std::optional<int> signal_named(std::string_view text) {
+  // Every number signal_name() can be given and names differently: the kernel's signals, the
+  // real-time ones included.
+  for (int signo = 1; signo <= SIGRTMAX; signo++) {
+    if (signal_name(signo) == text) {
+      return signo;
+    }
+  }
+  return std::nullopt;
 }
 
 Verdict verdict_from_wait_status(int wait_status) {

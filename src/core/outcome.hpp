@@ -58,6 +58,8 @@ Comparison compare(std::optional<Outcome> baseline, Outcome now);
 
 // "unchanged", "regression", "known-failure", "fixed": the reports' words.
 std::string_view name(Comparison comparison);
+// The comparison `name` names, as name(Comparison) writes it; nullopt for none.
+std::optional<Comparison> comparison_named(std::string_view name);
 
 // The outcome of a test that ran `runs` times (--retry, --repeat), `failed` of them with a
 // failure, the last with `last`:
@@ -83,6 +85,8 @@ Verdict verdict_from_wait_status(int wait_status);
 
 // "SIGSEGV" for SIGSEGV; "signal 64" for numbers without a name.
 std::string signal_name(int signo);
+// The signal signal_name() gives `name` to; nullopt for a name it never gives.
+std::optional<int> signal_named(std::string_view name);
 
 enum class ExitCode : int {
   success = 0,

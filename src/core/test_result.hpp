@@ -17,6 +17,8 @@ namespace ginsttest::core {
 enum class SubtestOutcome { pass, fail, skip, todo, todo_passed };
 // "pass", "fail", "skip", "todo" (an expected failure) or "todo-passed".
 std::string_view name(SubtestOutcome outcome);
+// The subtest outcome `name` names, as name(SubtestOutcome) writes it; nullopt for none.
+std::optional<SubtestOutcome> subtest_outcome_named(std::string_view name);
 
 struct SubtestResult {
   std::string name;

@@ -16,10 +16,10 @@ namespace ginsttest::history {
 
 class Baseline {
 public:
-  // Reads the JSON Lines written by --json: the "test" records give each test's outcome; other
-  // records are passed over, and a run that was cut short still counts for the tests it has.
-  // An error names the file and the line: unreadable, not JSON, a test record without a name or
-  // with an unknown outcome, or no test record at all.
+  // Reads the JSON Lines written by --json (see results_file.hpp): the "test" records give each
+  // test's outcome; other records are passed over, and a run that was cut short still counts
+  // for the tests it has. An error names the file and the line: those of read_records(), or no
+  // test record at all.
   static util::Expected<Baseline> load(const std::filesystem::path& file);
 
   // The outcome of test `name` in the baseline; nullopt when it does not have it.

@@ -16,7 +16,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
-#include <tuple>
 
 namespace ginsttest::history {
 namespace {
@@ -73,12 +72,26 @@ std::optional<std::string> unescaped(std::string_view text) {
   return out;
 }
 
+// A test's key: its root and its name, apart by a NUL (which neither holds).
+std::string key_of(std::string_view root, std::string_view name) {
+  std::string k{root};
+  k += '\0';
+  k += name;
+  return k;
+}
+
+// The name and the root a key holds.
+std::pair<std::string_view, std::string_view> name_and_root(std::string_view key) {
+  const auto nul = key.find('\0');
+  return {key.substr(nul + 1), key.substr(0, nul)};
+}
+
 std::string_view type_word(core::TestType type) {
   return type == core::TestType::session_exclusive ? "session-exclusive" : "session";
 }
 
 // "OUTCOME MS" of one result.
-std::optional<Record> parse_record(std::string_view field) {
+std::optional<RecordedRun> parse_record(std::string_view field) {
   const auto space = field.find(' ');
   if (space == std::string_view::npos) {
     return std::nullopt;
@@ -90,11 +103,11 @@ std::optional<Record> parse_record(std::string_view field) {
   if (!outcome || ec != std::errc{} || ptr != digits.data() + digits.size() || ms < 0) {
     return std::nullopt;
   }
-  return Record{*outcome, std::chrono::milliseconds{ms}};
+  return RecordedRun{*outcome, std::chrono::milliseconds{ms}};
 }
 
-// One line of the file, or why it is not one.
-util::Expected<Entry> parse_line(std::string_view line) {
+// One line of the file (the test's key and entry), or why it is not one.
+util::Expected<std::pair<std::string, Entry>> parse_line(std::string_view line) {
   const auto fields = util::split(line, '\t');
   if (fields.size() < 4) {
     return util::unexpected("expected a name, a root, a type and results, separated by tabs");
@@ -105,8 +118,6 @@ util::Expected<Entry> parse_line(std::string_view line) {
   if (!name || !root || name->empty()) {
     return util::unexpected("a bad name or root");
   }
-  entry.name = std::move(*name);
-  entry.root = std::move(*root);
   if (fields[2] == "session") {
     entry.type = core::TestType::session;
   } else if (fields[2] == "session-exclusive") {
@@ -121,13 +132,12 @@ util::Expected<Entry> parse_line(std::string_view line) {
     }
     entry.recent.push_back(*record);
   }
-  return entry;
+  return std::pair{key_of(*root, *name), std::move(entry)};
 }
 
 // The entries in `text`, the contents of `file`.
-util::Expected<std::unordered_map<std::string, Entry>>
-parse(std::string_view text, const std::filesystem::path& file,
-      std::string (*key)(std::string_view, std::string_view)) {
+util::Expected<std::unordered_map<std::string, Entry>> parse(std::string_view text,
+                                                             const std::filesystem::path& file) {
   std::unordered_map<std::string, Entry> entries;
   if (text.empty()) {
     return entries; // made by a run that had nothing to record yet, or by touch
@@ -153,8 +163,7 @@ parse(std::string_view text, const std::filesystem::path& file,
     if (!entry) {
       return util::parse_error(fmt::format("{}:{}: {}", file.string(), number, entry.error().what));
     }
-    auto k = key(entry->root, entry->name);
-    entries.insert_or_assign(std::move(k), std::move(*entry));
+    entries.insert_or_assign(std::move(entry->first), std::move(entry->second));
   }
   return entries;
 }
@@ -178,6 +187,16 @@ util::Expected<std::string> read_file(const std::filesystem::path& file) {
     return util::io_error(fmt::format("{}: {}", file.string(), text.error().what));
   }
   return text;
+}
+
+// The entries of `file` (none when it is missing).
+util::Expected<std::unordered_map<std::string, Entry>>
+read_entries(const std::filesystem::path& file) {
+  auto text = read_file(file);
+  if (!text) {
+    return util::unexpected(text.error());
+  }
+  return parse(*text, file);
 }
 
 // Takes the lock on `file`.lock, waiting for another run to release it a bounded time.
@@ -209,20 +228,21 @@ util::Expected<util::Fd> lock(const std::filesystem::path& file) {
 }
 
 std::string serialised(const std::unordered_map<std::string, Entry>& entries) {
-  std::vector<const Entry*> sorted;
+  std::vector<const std::pair<const std::string, Entry>*> sorted;
   sorted.reserve(entries.size());
-  for (const auto& [key, entry] : entries) {
-    sorted.push_back(&entry);
+  for (const auto& item : entries) {
+    sorted.push_back(&item);
   }
   // By name: a file that changes little from run to run, and reads well.
-  std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) {
-    return std::tie(a->name, a->root) < std::tie(b->name, b->root);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return name_and_root(a->first) < name_and_root(b->first);
   });
   std::string text{version_line};
   text += '\n';
-  for (const Entry* entry : sorted) {
-    text += fmt::format("{}\t{}\t{}", escaped(entry->name), escaped(entry->root),
-                        type_word(entry->type));
+  for (const auto* item : sorted) {
+    const auto [name, root] = name_and_root(item->first);
+    const Entry* entry = &item->second;
+    text += fmt::format("{}\t{}\t{}", escaped(name), escaped(root), type_word(entry->type));
     for (const auto& record : entry->recent) {
       text += fmt::format("\t{} {}", core::name(record.outcome), record.duration.count());
     }
@@ -265,18 +285,11 @@ util::Status replace(const std::filesystem::path& file, const std::string& text)
 } // namespace
 
 std::string History::key(std::string_view root, std::string_view name) {
-  std::string k{root};
-  k += '\0';
-  k += name;
-  return k;
+  return key_of(root, name);
 }
 
 util::Expected<History> History::load(const std::filesystem::path& file) {
-  auto text = read_file(file);
-  if (!text) {
-    return util::unexpected(text.error());
-  }
-  auto entries = parse(*text, file, &History::key);
+  auto entries = read_entries(file);
   if (!entries) {
     return util::unexpected(entries.error());
   }
@@ -290,12 +303,10 @@ void History::record(const core::TestSpec& spec, const core::TestResult& result)
     return;
   }
   Entry entry;
-  entry.name = spec.name;
-  entry.root = spec.root.string();
   entry.type = spec.type;
-  entry.recent.push_back(Record{
+  entry.recent.push_back(RecordedRun{
       result.outcome, std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)});
-  m_new.insert_or_assign(key(entry.root, entry.name), std::move(entry));
+  m_new.insert_or_assign(key(spec.root.string(), spec.name), std::move(entry));
 }
 
 void History::add_to(std::unordered_map<std::string, Entry>& entries) const {
@@ -329,11 +340,7 @@ util::Status History::save(const std::filesystem::path& file) const {
     return util::unexpected(held.error());
   }
   // Read again under the lock: another run may have added its results since load().
-  auto text = read_file(file);
-  if (!text) {
-    return util::unexpected(text.error());
-  }
-  auto entries = parse(*text, file, &History::key);
+  auto entries = read_entries(file);
   if (!entries) {
     return util::unexpected(entries.error());
   }

@@ -26,16 +26,14 @@
 
 namespace ginsttest::history {
 
-struct Record {
+struct RecordedRun {
   core::Outcome outcome = core::Outcome::pass;
   std::chrono::milliseconds duration{};
 };
 
 struct Entry {
-  std::string name;
-  std::string root;
   core::TestType type = core::TestType::session;
-  std::vector<Record> recent; // newest first
+  std::vector<RecordedRun> recent; // newest first
 };
 
 class History {

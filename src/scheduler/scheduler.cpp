@@ -192,7 +192,9 @@ private:
       } else if (runs.run > 1 && failed == runs.run) {
         result.reason += fmt::format("; every one of {} runs failed", runs.run);
       }
-      result.failed_runs = std::move(node.mapped().failed);
+      if (runs.run > 1) {
+        result.failed_runs = std::move(node.mapped().failed);
+      }
     }
     if (m_s.m_compare) {
       result.baseline = m_s.m_compare(spec, result.outcome);

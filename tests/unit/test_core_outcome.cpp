@@ -1,5 +1,7 @@
 #include "core/outcome.hpp"
 
+#include "core/test_result.hpp"
+
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -32,6 +34,17 @@ TEST_CASE("a signal is named") {
   CHECK(segv.reason == "killed by SIGSEGV");
   CHECK(verdict_from_wait_status(SIGABRT | 0x80).reason == "killed by SIGABRT, core dumped");
   CHECK(signal_name(SIGKILL) == "SIGKILL");
+}
+
+TEST_CASE("a signal's name read back, as the reports write it") {
+  for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGKILL, SIGRTMIN + 2, SIGRTMAX}) {
+    CAPTURE(signo);
+    CHECK(signal_named(signal_name(signo)) == signo);
+  }
+  CHECK_FALSE(signal_named("SIGNOPE"));
+  CHECK_FALSE(signal_named("sigint"));
+  CHECK_FALSE(signal_named("signal 0"));
+  CHECK_FALSE(signal_named(""));
 }
 
 TEST_CASE("which outcomes fail a run") {
@@ -93,6 +106,16 @@ TEST_CASE("one table: each outcome's label, name and gdtr group") {
     CHECK(outcome_named(its_name) == outcome);
   }
   CHECK_FALSE(outcome_named("PASS"));
+  for (auto comparison : {Comparison::unchanged, Comparison::regression, Comparison::known_failure,
+                          Comparison::fixed}) {
+    CHECK(comparison_named(name(comparison)) == comparison);
+  }
+  CHECK_FALSE(comparison_named("known_failure"));
+  for (auto subtest : {SubtestOutcome::pass, SubtestOutcome::fail, SubtestOutcome::skip,
+                       SubtestOutcome::todo, SubtestOutcome::todo_passed}) {
+    CHECK(subtest_outcome_named(name(subtest)) == subtest);
+  }
+  CHECK_FALSE(subtest_outcome_named("todo_passed"));
   CHECK(label(Group::passed) == "PASS");
   CHECK(label(Group::skipped) == "SKIP");
   CHECK(label(Group::failed) == "FAIL");
