@@ -5,19 +5,17 @@
 // passed, so the figures follow the scheduler's own rules (session-exclusive tests last, one at a
 // time). See bench/README.md.
 #include "discovery/order.hpp"
+#include "history/results_file.hpp"
 #include "report/reporter.hpp"
 #include "runner/runner.hpp"
 #include "scheduler/scheduler.hpp"
-#include "util/glib_ptr.hpp"
 
 #include <fmt/format.h>
-#include <json-glib/json-glib.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -26,6 +24,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 using namespace ginsttest;
@@ -54,83 +53,23 @@ struct Corpus {
   }
 };
 
-std::optional<std::string_view> string_member(JsonObject* object, const char* key) {
-  JsonNode* node = json_object_get_member(object, key);
-  if (!node || JSON_NODE_TYPE(node) != JSON_NODE_VALUE ||
-      json_node_get_value_type(node) != G_TYPE_STRING) {
-    return std::nullopt;
-  }
-  return std::string_view{json_node_get_string(node)};
-}
-
-// An ISO 8601 time such as "2026-11-30T22:46:09.212Z", since the epoch.
-std::optional<nanoseconds> time_member(JsonObject* object, const char* key) {
-  const auto text = string_member(object, key);
-  if (!text) {
-    return std::nullopt;
-  }
-  const std::unique_ptr<GDateTime, decltype(&g_date_time_unref)> time{
-      g_date_time_new_from_iso8601(std::string{*text}.c_str(), nullptr), &g_date_time_unref};
-  if (!time) {
-    return std::nullopt;
-  }
-  return std::chrono::seconds{g_date_time_to_unix(time.get())} +
-         std::chrono::microseconds{g_date_time_get_microsecond(time.get())};
-}
-
-std::optional<double> number_member(JsonObject* object, const char* key) {
-  JsonNode* node = json_object_get_member(object, key);
-  if (!node || JSON_NODE_TYPE(node) != JSON_NODE_VALUE) {
-    return std::nullopt;
-  }
-  const GType type = json_node_get_value_type(node);
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64) {
-    return std::nullopt;
-  }
-  return json_node_get_double(node);
-}
-
-// The "test" records of a --json file; anything else in it (the summary, tests not run) is
-// skipped. A file that cannot be read or understood is fatal: there is nothing to simulate.
+// The "test" records of a --json file, read as --merge reads them; anything else in it (the
+// summary, tests not run) is skipped. A file that cannot be read or understood is fatal: there is
+// nothing to simulate.
 Corpus read_corpus(const std::string& file) {
-  std::ifstream in{file};
-  if (!in) {
-    throw std::runtime_error(fmt::format("{}: cannot be read", file));
-  }
   Corpus corpus;
-  util::GObjectPtr<JsonParser> parser{json_parser_new()};
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); number++) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) {
-      continue;
+  auto status = history::read_records(file, "makespan", [&](history::Record&& read) {
+    auto* test = std::get_if<history::TestRecord>(&read);
+    if (!test) {
+      return;
     }
-    const auto where = fmt::format("{}:{}", file, number);
-    util::GErrorOut error;
-    if (!json_parser_load_from_data(parser.get(), line.data(), static_cast<gssize>(line.size()),
-                                    error.out())) {
-      throw std::runtime_error(fmt::format("{}: not JSON: {}", where, error.message()));
-    }
-    JsonNode* root = json_parser_get_root(parser.get());
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-      throw std::runtime_error(fmt::format("{}: not a JSON object", where));
-    }
-    JsonObject* object = json_node_get_object(root);
-    if (string_member(object, "record") != "test") {
-      continue;
-    }
-    const auto name = string_member(object, "name");
-    const auto test_root = string_member(object, "root");
-    const auto type = string_member(object, "type");
-    const auto seconds = number_member(object, "duration");
-    if (!name || name->empty() || !test_root || !type || !seconds || *seconds < 0) {
-      throw std::runtime_error(
-          fmt::format("{}: a test record without a name, root, type or duration", where));
-    }
-    Record record{std::string{*name}, std::string{*test_root},
-                  *type == "session-exclusive" ? core::TestType::session_exclusive
-                                               : core::TestType::session,
-                  std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(*seconds)),
-                  time_member(object, "started")};
+    const auto& result = test->result;
+    Record record{test->spec.name, test->spec.root.string(), test->spec.type,
+                  std::chrono::duration_cast<nanoseconds>(result.duration),
+                  result.started == std::chrono::system_clock::time_point{}
+                      ? std::nullopt
+                      : std::optional{std::chrono::duration_cast<nanoseconds>(
+                            result.started.time_since_epoch())}};
     if (std::find(corpus.roots.begin(), corpus.roots.end(), record.root) == corpus.roots.end()) {
       corpus.roots.push_back(record.root);
     }
@@ -141,6 +80,9 @@ Corpus read_corpus(const std::string& file) {
     } else {
       corpus.records[it->second] = std::move(record);
     }
+  });
+  if (!status) {
+    throw std::runtime_error(status.error().what);
   }
   if (corpus.records.empty()) {
     throw std::runtime_error(fmt::format("{}: no test records (not a --json file?)", file));
