@@ -57,6 +57,57 @@ std::string list(std::string_view indent, const std::vector<std::string>& items)
   return out;
 }
 
+// The notes of a test's entry: its outcome and reason, what the baseline makes of it, its runs
+// (--retry, --repeat), then the result's own notes.
+std::vector<std::string> result_notes(const core::TestResult& result, core::Comparison comparison) {
+  std::vector<std::string> notes;
+  if (result.outcome != core::Outcome::pass) {
+    notes.push_back(result.reason.empty()
+                        ? std::string{core::label(result.outcome)}
+                        : fmt::format("{}: {}", core::label(result.outcome), result.reason));
+  }
+  if (comparison == core::Comparison::known_failure) {
+    notes.push_back(fmt::format("known failure: {} in the baseline too",
+                                core::label(*result.baseline->before)));
+  } else if (comparison != core::Comparison::unchanged) {
+    notes.push_back(std::string{core::name(comparison)});
+  }
+  if (result.runs > 1) {
+    notes.push_back(fmt::format("runs={}; failed_runs={}", result.runs, result.failed_runs.size()));
+    for (const auto& run : result.failed_runs) {
+      notes.push_back(fmt::format("run {}: {}: {}", run.run, core::label(run.outcome), run.reason));
+    }
+  }
+  notes.insert(notes.end(), result.notes.begin(), result.notes.end());
+  return notes;
+}
+
+// The "subresult:" list of a test's TAP points, or "" when it has none.
+std::string subresults(const core::TestResult& result) {
+  if (result.subtests.empty()) {
+    return {};
+  }
+  std::string entry = "  subresult:\n";
+  for (const auto& subtest : result.subtests) {
+    entry += fmt::format("    - name: {}\n      result: {}\n      duration: \"{}\"\n",
+                         yaml_string(subtest.name), tmt_result(subtest.outcome),
+                         tmt_duration(subtest.duration));
+    std::vector<std::string> subtest_notes;
+    if (subtest.outcome == core::SubtestOutcome::todo) {
+      subtest_notes.push_back("expected failure (TODO)");
+    } else if (subtest.outcome == core::SubtestOutcome::todo_passed) {
+      subtest_notes.push_back("passed, though marked TODO");
+    }
+    if (!subtest.reason.empty()) {
+      subtest_notes.push_back(subtest.reason);
+    }
+    if (!subtest_notes.empty()) {
+      entry += "      note:\n" + list("      ", subtest_notes);
+    }
+  }
+  return entry;
+}
+
 } // namespace
 
 std::string tmt_name(std::string_view name) {
@@ -87,42 +138,12 @@ void Tmt::run_started(const RunInfo& /*info*/) {
   m_started = std::chrono::system_clock::now();
 }
 
-void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
-  // With a baseline, a failure that was there before the change warns instead of failing.
-  const auto comparison =
-      result.baseline ? result.baseline->comparison : core::Comparison::unchanged;
-  std::string entry = fmt::format(
-      "- name: {}\n  result: {}\n", yaml_string(tmt_name(spec.name)),
-      comparison == core::Comparison::known_failure ? "warn" : tmt_result(result.outcome));
-  std::vector<std::string> notes;
-  if (result.outcome != core::Outcome::pass) {
-    notes.push_back(result.reason.empty()
-                        ? std::string{core::label(result.outcome)}
-                        : fmt::format("{}: {}", core::label(result.outcome), result.reason));
-  }
-  if (comparison == core::Comparison::known_failure) {
-    notes.push_back(fmt::format("known failure: {} in the baseline too",
-                                core::label(*result.baseline->before)));
-  } else if (comparison != core::Comparison::unchanged) {
-    notes.push_back(std::string{core::name(comparison)});
-  }
-  if (result.runs > 1) {
-    notes.push_back(fmt::format("runs={}; failed_runs={}", result.runs, result.failed_runs.size()));
-    for (const auto& run : result.failed_runs) {
-      notes.push_back(fmt::format("run {}: {}: {}", run.run, core::label(run.outcome), run.reason));
-    }
-  }
-  notes.insert(notes.end(), result.notes.begin(), result.notes.end());
-  entry +=
-      fmt::format("  start-time: \"{}\"\n  end-time: \"{}\"\n  duration: \"{}\"\n",
-                  utc_timestamp(result.started),
-                  utc_timestamp(result.started +
-                                std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                    result.duration)),
-                  tmt_duration(result.duration));
-  // Only logs that exist (a test whose file could not be read never wrote one), and whose path
-  // YAML can spell (a name that is not UTF-8 cannot be). In run order: the failed runs' before
-  // the last run's, so that tmt's main log, the first, shows a FLAKY test's first failure.
+// The logs of a test's entry, relative to the data directory: only those that exist (a test
+// whose file could not be read never wrote one), and whose path YAML can spell (a name that is
+// not UTF-8 cannot be; `notes` says so). In run order: the failed runs' before the last run's,
+// so that tmt's main log, the first, shows a FLAKY test's first failure.
+std::vector<std::string> Tmt::listed_logs(const core::TestResult& result,
+                                          std::vector<std::string>& notes) const {
   std::vector<std::string> logs;
   const auto add_log = [&](const std::filesystem::path& log) {
     std::error_code ec;
@@ -144,32 +165,32 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
   if (result.log_file) {
     add_log(*result.log_file);
   }
+  return logs;
+}
+
+void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
+  // With a baseline, a failure that was there before the change warns instead of failing.
+  const auto comparison =
+      result.baseline ? result.baseline->comparison : core::Comparison::unchanged;
+  std::string entry = fmt::format(
+      "- name: {}\n  result: {}\n", yaml_string(tmt_name(spec.name)),
+      comparison == core::Comparison::known_failure ? "warn" : tmt_result(result.outcome));
+  std::vector<std::string> notes = result_notes(result, comparison);
+  entry +=
+      fmt::format("  start-time: \"{}\"\n  end-time: \"{}\"\n  duration: \"{}\"\n",
+                  utc_timestamp(result.started),
+                  utc_timestamp(result.started +
+                                std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                    result.duration)),
+                  tmt_duration(result.duration));
+  const auto logs = listed_logs(result, notes);
   if (!logs.empty()) {
     entry += "  log:\n" + list("  ", logs);
   }
   if (!notes.empty()) {
     entry += "  note:\n" + list("  ", notes);
   }
-  if (!result.subtests.empty()) {
-    entry += "  subresult:\n";
-    for (const auto& subtest : result.subtests) {
-      entry += fmt::format("    - name: {}\n      result: {}\n      duration: \"{}\"\n",
-                           yaml_string(subtest.name), tmt_result(subtest.outcome),
-                           tmt_duration(subtest.duration));
-      std::vector<std::string> subtest_notes;
-      if (subtest.outcome == core::SubtestOutcome::todo) {
-        subtest_notes.push_back("expected failure (TODO)");
-      } else if (subtest.outcome == core::SubtestOutcome::todo_passed) {
-        subtest_notes.push_back("passed, though marked TODO");
-      }
-      if (!subtest.reason.empty()) {
-        subtest_notes.push_back(subtest.reason);
-      }
-      if (!subtest_notes.empty()) {
-        entry += "      note:\n" + list("      ", subtest_notes);
-      }
-    }
-  }
+  entry += subresults(result);
   m_out.write(entry);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ginsttest::report {
 
@@ -28,6 +29,9 @@ public:
   std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
+  // The logs listed in a test's entry (see tmt.cpp); why one is left out goes to `notes`.
+  std::vector<std::string> listed_logs(const core::TestResult& result,
+                                       std::vector<std::string>& notes) const;
   Tmt(ReportOutput out, std::filesystem::path data_dir)
       : m_out(std::move(out)), m_data_dir(std::move(data_dir)) {}
 
