@@ -160,6 +160,9 @@ private:
   // After a run of a running test: starts the next run in its slot when --retry or --repeat
   // asks for one (a stopped run never), keeping what a failed run leaves; false when it is done.
   bool run_again(runner::Finished& done) {
+    if (m_s.m_reruns.retries == 0 && m_s.m_reruns.repeats <= 1) {
+      return false; // the usual run: nothing to keep per test
+    }
     auto& runs = m_runs[done.id];
     const bool failed = core::is_failed_run(done.result.outcome);
     if (failed) {
