@@ -1,6 +1,7 @@
 // What running one installed test produced.
 #pragma once
 
+#include "core/backtrace.hpp"
 #include "core/outcome.hpp"
 
 #include <chrono>
@@ -70,6 +71,8 @@ struct TestResult {
   // fields above are the last run's, with the outcome of them all (see core::outcome_of_runs).
   unsigned runs = 1;
   std::vector<FailedRun> failed_runs;
+  // The stacks of a test that timed out, crashed or was interrupted (see --backtraces).
+  std::optional<Backtrace> backtrace;
 };
 
 } // namespace ginsttest::core
