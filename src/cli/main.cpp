@@ -8,6 +8,7 @@
 #include "cli/merge.hpp"
 #include "cli/options.hpp"
 #include "core/outcome.hpp"
+#include "diagnose/diagnoser.hpp"
 #include "discovery/order.hpp"
 #include "discovery/plan.hpp"
 #include "discovery/roots.hpp"
@@ -313,8 +314,30 @@ util::Expected<report::FanOut> make_reporters(const core::Config& config) {
   return reporters;
 }
 
-runner::ProcessRunnerOptions runner_options(const core::Config& config, session::Session& session) {
+// What the run does when a test hangs or crashes (--backtraces): its tools are looked for on the
+// tests' PATH, and run with the tests' environment.
+diagnose::Diagnoser make_diagnoser(const core::Config& config, const session::Session& session) {
+  diagnose::DiagnoseOptions options;
+  options.backtraces = config.backtraces;
+  options.timeout = config.backtrace_timeout;
+  options.env = session.environment();
+  options.search_path = util::lookup(options.env, "PATH");
+  if (options.search_path.empty()) {
+    options.search_path = "/usr/bin:/bin";
+  }
+  std::vector<std::string> warnings;
+  auto diagnoser = diagnose::Diagnoser::create(options, warnings);
+  for (const auto& warning : warnings) {
+    warn(warning);
+  }
+  return diagnoser;
+}
+
+runner::ProcessRunnerOptions runner_options(const core::Config& config, session::Session& session,
+                                            diagnose::Diagnoser& diagnoser) {
   runner::ProcessRunnerOptions options;
+  options.diagnoser = &diagnoser;
+  options.max_core_size = config.max_core_size;
   options.timeout = config.timeout;
   options.kill_grace = config.kill_grace;
   options.log_directory = config.log_directory;
@@ -415,7 +438,9 @@ int run_plan(const core::Config& config, const discovery::Plan& plan,
         scheduler::cancel_run(*reporters, plan.size(), load, session.error().signal);
     return exit_status(summary, reporters->write_errors());
   }
-  auto process_runner = runner::ProcessRunner::create(runner_options(config, **session), *spawner);
+  auto diagnoser = make_diagnoser(config, **session);
+  auto process_runner =
+      runner::ProcessRunner::create(runner_options(config, **session, diagnoser), *spawner);
   if (!process_runner) {
     return fail(process_runner.error().what);
   }

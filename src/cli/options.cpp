@@ -60,6 +60,10 @@ struct RawOptions {
   gint repeat = 1;
   char* shard = nullptr;
   char** merge = nullptr;
+  char* backtraces = nullptr;
+  gdouble backtrace_timeout =
+      std::chrono::duration<double>(core::defaults::backtrace_timeout).count();
+  char* max_core_size = nullptr;
   // -p: unset = 1, given without a value = 0 (one per CPU)
   gint parallel = 1;
 
@@ -87,6 +91,8 @@ struct RawOptions {
     g_free(history);
     g_free(shard);
     g_strfreev(merge);
+    g_free(backtraces);
+    g_free(max_core_size);
   }
 };
 
@@ -215,10 +221,17 @@ struct HelpTexts {
             fmt::format("Seconds between SIGTERM and SIGKILL when a test is stopped (default: {})",
                         raw.kill_grace)),
         output_lines(fmt::format("Lines of a failed test's output to print (default: {})",
-                                 raw.output_lines)) {}
+                                 raw.output_lines)),
+        backtrace_timeout(fmt::format("Seconds a capture of stacks may take (default: {})",
+                                      raw.backtrace_timeout)),
+        max_core_size(fmt::format("Keep no core larger than SIZE with --report-directory "
+                                  "(K, M, G suffixes; default: {}M)",
+                                  core::defaults::max_core_size / (1024 * 1024))) {}
   std::string timeout;
   std::string kill_grace;
   std::string output_lines;
+  std::string backtrace_timeout;
+  std::string max_core_size;
 };
 
 // Every option, its variable in `raw` and its --help line; the last entry ends the list.
@@ -316,6 +329,14 @@ std::vector<GOptionEntry> option_entries(RawOptions& raw, const HelpTexts& help)
        "K/N|auto"},
       {"merge", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &raw.merge,
        "Run nothing: report the results in these --json files as one run (repeatable)", "FILE"},
+      {"backtraces", 0, 0, G_OPTION_ARG_STRING, &raw.backtraces,
+       "Stacks of a test that times out, backtraces from a crashed test's core: when eu-stack is "
+       "installed (default), also on Ctrl-C, never",
+       "auto|yes|no"},
+      {"backtrace-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &raw.backtrace_timeout,
+       help.backtrace_timeout.c_str(), "SECONDS"},
+      {"max-core-size", 0, 0, G_OPTION_ARG_STRING, &raw.max_core_size, help.max_core_size.c_str(),
+       "SIZE"},
       {"version", 0, 0, G_OPTION_ARG_NONE, &raw.version, "Print the version and exit", nullptr},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr},
   };
@@ -539,6 +560,62 @@ util::Status session_options(const RawOptions& raw, core::Config& config) {
   return util::Ok{};
 }
 
+// "512K", "128M", "2G" or plain bytes; nullopt when it is none of those.
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  std::uint64_t scale = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+    case 'K':
+      scale = 1024;
+      break;
+    case 'M':
+      scale = 1024 * 1024;
+      break;
+    case 'G':
+      scale = 1024 * 1024 * 1024;
+      break;
+    default:
+      break;
+    }
+  }
+  if (scale != 1) {
+    text.remove_suffix(1);
+  }
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
+      value > ~std::uint64_t{0} / scale) {
+    return std::nullopt;
+  }
+  return value * scale;
+}
+
+// Diagnosis: --backtraces, --backtrace-timeout, --max-core-size.
+util::Status diagnose_options(const RawOptions& raw, core::Config& config) {
+  auto mode = yes_no_auto("backtraces", raw.backtraces);
+  if (!mode) {
+    return util::unexpected(mode.error());
+  }
+  config.backtraces = *mode;
+  if (!(raw.backtrace_timeout > 0 && raw.backtrace_timeout <= 3600)) { // also rejects NaN
+    return util::unexpected(fmt::format("invalid --backtrace-timeout {} (expected 0 to 3600 "
+                                        "seconds, 0 excluded)",
+                                        raw.backtrace_timeout));
+  }
+  config.backtrace_timeout =
+      std::chrono::milliseconds{static_cast<long>(raw.backtrace_timeout * 1000)};
+  if (raw.max_core_size) {
+    const auto size = parse_size(raw.max_core_size);
+    if (!size) {
+      return util::unexpected(
+          fmt::format("invalid --max-core-size '{}' (expected bytes, or a number with K, M or G)",
+                      raw.max_core_size));
+    }
+    config.max_core_size = *size;
+  }
+  return util::Ok{};
+}
+
 // Run as a tmt test: tmt's results and each test's log (unless -L says where) in $TMT_TEST_DATA.
 void tmt_options(core::Config& config) {
   if (const char* dir = std::getenv("TMT_TEST_DATA"); dir && *dir) {
@@ -582,7 +659,7 @@ util::Expected<CommandLine> parse_command_line(int argc, char** argv) {
   CommandLine out;
   out.version = raw.version;
   for (auto step : {selection_options, run_options, report_options, session_options, impact_options,
-                    history_options}) {
+                    history_options, diagnose_options}) {
     if (auto status = step(raw, out.config); !status) {
       return util::configuration_error(status.error().what);
     }

@@ -74,6 +74,10 @@ struct Config {
   unsigned repeats = 1;                         // --repeat=N: runs of every test
   std::optional<Shard> shard;                   // --shard=K/N or auto, resolved
   std::vector<std::filesystem::path> merge;     // --merge: --json files to report as one run
+  // Diagnosis: stacks of hung tests before they are killed, backtraces from crashed tests' cores.
+  StatusMode backtraces = StatusMode::automatic; // yes: also when the run is interrupted
+  std::chrono::milliseconds backtrace_timeout = defaults::backtrace_timeout;
+  std::uint64_t max_core_size = defaults::max_core_size; // larger cores are not kept
 };
 
 } // namespace ginsttest::core

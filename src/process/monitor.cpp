@@ -183,6 +183,11 @@ int signal_descendants(int sig) noexcept {
   for (std::size_t i = 0; i < n_marked; i++) {
     if (::kill(g_marked[i], sig) == 0) {
       signalled++;
+      // A stopped process (SIGSTOP, or left stopped by a tracer) acts on SIGTERM only once it
+      // runs again: as systemd does, it is continued.
+      if (sig == SIGTERM) {
+        ::kill(g_marked[i], SIGCONT);
+      }
     }
   }
   return signalled;
@@ -655,6 +660,19 @@ void set_up_descriptors(MonitorSetup& s, const MonitorBase& base) noexcept {
   close_fds_except(first_free, s.report_fd, s.spawned_fd);
 }
 
+// Sets the soft limit on core files to `bytes`, within the hard limit (-1: leaves it). The test
+// inherits it from the monitor, which dumps no core of its own.
+void raise_core_limit(std::int64_t bytes) noexcept {
+  rlimit limit{};
+  if (bytes < 0 || ::getrlimit(RLIMIT_CORE, &limit) != 0) {
+    return;
+  }
+  const auto wanted = static_cast<rlim_t>(bytes);
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY || wanted < limit.rlim_max ? wanted
+                                                                              : limit.rlim_max;
+  ::setrlimit(RLIMIT_CORE, &limit);
+}
+
 // The last reports, in one write: leftovers, the CPU time and memory of every process of the
 // test (all reaped by us by now: their usage is our children's), and `done`.
 void report_end(const MonitorSetup& s, ReportBatch& batch, int leftovers) noexcept {
@@ -687,6 +705,7 @@ void run_monitor(MonitorSetup& s, const MonitorBase& base) noexcept {
     send(s.report_fd, ReportKind::setup_failed, mount_step, err);
     ::_exit(1);
   }
+  raise_core_limit(s.core_limit);
   Start started;
   if (s.drop_credentials) {
     started = fork_test_as_user(s);

@@ -28,6 +28,7 @@ struct MonitorSetup {
   bool drop_credentials; // switch to uid/gid, with no supplementary groups
   uid_t uid;
   gid_t gid;
+  std::int64_t core_limit; // the test's soft RLIMIT_CORE; -1: as inherited
   // Set by run_monitor from its MonitorBase.
   pid_t monitor_pid;          // sent as `started`: the runner's view of it
   bool ignore_inside_signals; // in a PID namespace of its own: the test's SIGTERM is ignored

@@ -96,6 +96,7 @@ struct RequestHeader {
   std::int32_t has_credentials; // 0 or 1
   std::uint32_t uid;
   std::uint32_t gid;
+  std::int64_t core_limit; // the test's soft RLIMIT_CORE in bytes; -1 leaves it as it is
 };
 
 // The largest request: command line + environment of one test.

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -48,6 +49,10 @@ struct SpawnRequest {
   // The same for /var/tmp, with a private /tmp only.
   std::filesystem::path private_var_tmp;
   std::vector<std::string> shared_var_tmp_entries;
+  // The soft limit on the size of the test's core files (RLIMIT_CORE), raised so that a crash
+  // leaves a core to read its backtrace from; nullopt leaves the inherited limit. Capped at the
+  // hard limit.
+  std::optional<std::uint64_t> core_limit;
 };
 
 // Whether this process may give children PID namespaces of their own (it is root, and neither a

@@ -132,6 +132,7 @@ int parse(const Received& in, MonitorSetup& setup) noexcept {
   setup.drop_credentials = header.has_credentials != 0;
   setup.uid = static_cast<uid_t>(header.uid);
   setup.gid = static_cast<gid_t>(header.gid);
+  setup.core_limit = header.core_limit;
   return 0;
 }
 

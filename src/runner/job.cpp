@@ -105,6 +105,7 @@ util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec, un
   }
   job.dir = std::move(*dir);
   job.facts.work_dir = job.dir->work_dir();
+  job.facts.host_work_dir = job.dir->host_work_dir();
 
   job.log_file = log_file(spec, run);
   if (m_options.report_directory) {
@@ -129,6 +130,9 @@ util::Expected<Job> Jobs::prepare(std::size_t id, const core::TestSpec& spec, un
   request.shared_tmp_entries = job.dir->bound_entries();
   request.private_var_tmp = job.dir->private_var_tmp();
   request.shared_var_tmp_entries = job.dir->bound_var_entries();
+  if (m_options.diagnoser) {
+    request.core_limit = m_options.diagnoser->core_limit();
+  }
   return job;
 }
 

@@ -2,12 +2,14 @@
 #pragma once
 
 #include "core/defaults.hpp"
+#include "diagnose/diagnoser.hpp"
 #include "process/spawner.hpp"
 #include "session/servers.hpp"
 #include "util/environment.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 
@@ -27,6 +29,10 @@ struct ProcessRunnerOptions {
   bool private_tmp = false;
   // When set, each session-exclusive test gets a display and bus of its own from here.
   session::ServerSource* fresh_servers = nullptr;
+  // When set, hung tests' stacks are taken before they are stopped and crashed tests' cores
+  // read (--backtraces); cores larger than `max_core_size` are not kept.
+  diagnose::Diagnoser* diagnoser = nullptr;
+  std::uint64_t max_core_size = core::defaults::max_core_size;
 };
 
 } // namespace ginsttest::runner

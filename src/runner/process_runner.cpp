@@ -28,6 +28,39 @@ void add_notes(core::TestResult& result, std::vector<std::string> notes) {
   }
 }
 
+// The core a backtrace was read from, relative to the test's directory `dir`, when it lies in it.
+std::optional<std::filesystem::path> core_file_in(const std::filesystem::path& dir,
+                                                  const std::optional<core::Backtrace>& backtrace) {
+  if (!backtrace || !backtrace->core_file) {
+    return std::nullopt;
+  }
+  const auto relative = backtrace->core_file->lexically_relative(dir);
+  if (relative.empty() || *relative.begin() == "..") {
+    return std::nullopt;
+  }
+  return relative;
+}
+
+// A core read from the test's directory: kept with it (--report-directory) unless larger than
+// `max_bytes`, else gone with it.
+void keep_core(const std::filesystem::path& relative, core::TestResult& result,
+               std::uint64_t max_bytes) {
+  auto& backtrace = *result.backtrace;
+  backtrace.core_file.reset();
+  if (!result.kept_dir) {
+    return;
+  }
+  const auto kept = *result.kept_dir / relative;
+  if (backtrace.core_bytes > max_bytes) {
+    std::error_code ec;
+    std::filesystem::remove(kept, ec);
+    result.notes.push_back(fmt::format("core not kept: {} bytes, more than --max-core-size={}",
+                                       backtrace.core_bytes, max_bytes));
+    return;
+  }
+  backtrace.core_file = kept;
+}
+
 } // namespace
 
 // When a test was started, by both clocks.
@@ -149,8 +182,18 @@ util::Status ProcessRunner::launch(Active& test) {
   if (job.facts.timeout.count() > 0) {
     deadline = test.started.mono + job.facts.timeout;
   }
-  m_watcher.add(Watched{job.id, std::move(*tree), std::move(out.read), std::move(err.read),
-                        deadline, &test.output, m_jobs.options().kill_grace + monitor_margin});
+  // Its stacks are taken before its deadline stops it, its core read when it crashes.
+  m_watcher.add(Watched{.id = job.id,
+                        .tree = std::move(*tree),
+                        .out = std::move(out.read),
+                        .err = std::move(err.read),
+                        .deadline = deadline,
+                        .sink = &test.output,
+                        .stop_bound = m_jobs.options().kill_grace + monitor_margin,
+                        .diagnoser = m_jobs.options().diagnoser,
+                        .work_dir = job.facts.host_work_dir,
+                        .program = job.facts.program,
+                        .started = test.started.wall});
   return util::Ok{};
 }
 
@@ -173,7 +216,14 @@ core::TestResult ProcessRunner::finish(Active& test, const Ending& ending) {
     result.log_incomplete = !capture.complete(*log);
     add_notes(result, capture.notes(*log, fmt::format("log {}", log->string())));
   }
+  result.backtrace = ending.backtrace;
+  add_notes(result, ending.notes);
+  // The core, if read from the test's directory, goes or stays with it.
+  const auto core_in_dir = core_file_in(test.job.facts.host_work_dir, result.backtrace);
   m_jobs.settle(test.job, result, m_last_references);
+  if (core_in_dir) {
+    keep_core(*core_in_dir, result, m_jobs.options().max_core_size);
+  }
   // Likewise the output kept as output.txt (only then: otherwise it is gone).
   if (test.job.report_output && result.kept_dir) {
     add_notes(result,
@@ -230,6 +280,8 @@ int ProcessRunner::poll_once() {
     ending.interrupted_by = ended.interrupted_by;
     ending.timed_out = ended.timed_out;
     ending.status = ended.status;
+    ending.backtrace = std::move(ended.backtrace);
+    ending.notes = std::move(ended.notes);
     m_done.push_back(Finished{ended.id, finish(*it->second, ending)});
     m_active.erase(it);
   }

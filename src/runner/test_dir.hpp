@@ -96,6 +96,9 @@ public:
   const std::filesystem::path& made_in_base() const;
   // The working directory (and TMPDIR), as the test sees it.
   const std::filesystem::path& work_dir() const { return m_work_dir; }
+  // ... and as the runner reaches it (the same path but with a private /tmp that the runner
+  // cannot see through the test's eyes).
+  const std::filesystem::path& host_work_dir() const { return m_work.path(); }
   // With a private /tmp: the directories to mount on /tmp and /var/tmp, and the entries of the
   // host's to bind in each. Empty without.
   std::filesystem::path private_tmp() const;

@@ -25,6 +25,21 @@ struct Watcher::Entry {
   Watched watched;
   bool timed_out = false;
   int interrupted_by = 0;
+  // Stacks being taken (then the tree is stopped), or a core being read (then it has ended).
+  std::optional<diagnose::Capture> capture;
+  bool stop_after_capture = false;
+  bool core_looked_for = false;
+  std::optional<core::Backtrace> backtrace;
+  std::vector<std::string> notes;
+
+  // Keeps what the capture found, and stops the tree if that was waiting for it.
+  void end_capture() {
+    backtrace = capture->finish();
+    capture.reset();
+    if (std::exchange(stop_after_capture, false)) {
+      watched.tree.terminate();
+    }
+  }
 
   // Reads what the tree has written to `stream`, one buffer at most (`Amount::some`) or all
   // there is now; closes the pipe at end of file.
@@ -93,15 +108,33 @@ std::optional<Clock::time_point> Watcher::monitor_deadline(const Watched& watche
   return *signalled + watched.stop_bound;
 }
 
+void Watcher::stop(Entry& entry, core::BacktraceSource source) {
+  diagnose::Diagnoser* diagnoser = entry.watched.diagnoser;
+  const bool wanted =
+      diagnoser && (source != core::BacktraceSource::interrupt || diagnoser->on_interrupt());
+  if (wanted && !entry.capture && !entry.watched.tree.finished()) {
+    // Before any signal: a process stopping on SIGTERM would no longer show where it hung.
+    entry.capture = diagnoser->stacks(entry.watched.tree.monitor(), source);
+  }
+  if (entry.capture) {
+    entry.stop_after_capture = true;
+    return;
+  }
+  entry.watched.tree.terminate();
+}
+
 void Watcher::terminate_all(int signo) {
   for (auto& entry : m_watched) {
     entry->interrupted_by = signo;
-    entry->watched.tree.terminate();
+    stop(*entry, core::BacktraceSource::interrupt);
   }
 }
 
 void Watcher::kill_all() {
   for (auto& entry : m_watched) {
+    if (entry->capture) {
+      entry->end_capture(); // what it has found so far
+    }
     entry->watched.tree.kill();
   }
 }
@@ -121,6 +154,14 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
     }
     if (const auto bound = monitor_deadline(w); bound && (!wake_by || *bound < *wake_by)) {
       wake_by = bound;
+    }
+  }
+  // Then the descriptors of the captures under way.
+  for (auto& entry : m_watched) {
+    if (entry->capture) {
+      entry->capture->add_fds(fds);
+      const auto due = entry->capture->wake_by();
+      wake_by = wake_by ? std::min(*wake_by, due) : due;
     }
   }
   timespec timeout{};
@@ -152,11 +193,17 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
   }
   const auto now = Clock::now();
   for (auto& entry : m_watched) {
+    if (entry->capture) {
+      entry->capture->on_poll(fds);
+      if (entry->capture->done() || entry->capture->past_deadline()) {
+        entry->end_capture();
+      }
+    }
     auto& deadline = entry->watched.deadline;
     if (deadline && now >= *deadline) {
       deadline.reset();
       entry->timed_out = true;
-      entry->watched.tree.terminate();
+      stop(*entry, core::BacktraceSource::timeout);
     }
     if (const auto bound = monitor_deadline(entry->watched); bound && now >= *bound) {
       entry->watched.tree.kill_monitor();
@@ -167,11 +214,29 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
   return woken;
 }
 
+bool Watcher::reading_core(Entry& entry) {
+  if (entry.capture) {
+    return true; // stacks taken as it ended on its own, or its core being read
+  }
+  diagnose::Diagnoser* diagnoser = entry.watched.diagnoser;
+  const auto& wait_status = entry.watched.tree.status().wait_status;
+  if (std::exchange(entry.core_looked_for, true) || !diagnoser || !wait_status) {
+    return false;
+  }
+  auto lookup = diagnoser->after_crash(*wait_status, entry.watched.work_dir, entry.watched.program,
+                                       entry.watched.started);
+  if (!lookup.note.empty()) {
+    entry.notes.push_back(std::move(lookup.note));
+  }
+  entry.capture = std::move(lookup.capture);
+  return entry.capture.has_value();
+}
+
 void Watcher::collect_ended(std::vector<Ended>& out) {
   auto it = m_watched.begin();
   while (it != m_watched.end()) {
     Entry& entry = **it;
-    if (!entry.watched.tree.read_reports()) {
+    if (!entry.watched.tree.read_reports() || reading_core(entry)) {
       ++it;
       continue;
     }
@@ -181,7 +246,8 @@ void Watcher::collect_ended(std::vector<Ended>& out) {
     entry.read(Stream::err, Amount::all);
     entry.watched.sink->on_end();
     out.push_back(Ended{entry.watched.id, entry.timed_out, entry.interrupted_by,
-                        entry.watched.tree.status()});
+                        entry.watched.tree.status(), std::move(entry.backtrace),
+                        std::move(entry.notes)});
     it = m_watched.erase(it);
   }
 }

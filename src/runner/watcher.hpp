@@ -4,12 +4,15 @@
 // arrives.
 #pragma once
 
+#include "core/backtrace.hpp"
+#include "diagnose/diagnoser.hpp"
 #include "process/tree.hpp"
 #include "util/expected.hpp"
 #include "util/fd.hpp"
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -44,6 +47,14 @@ struct Watched {
   // How long its monitor may take to end the tree once signalled, before it is killed itself
   // (process::Tree::kill_monitor); 0: forever.
   std::chrono::milliseconds stop_bound{0};
+  // Takes the stacks of its processes before its deadline (or an interruption) ends it, and
+  // reads its core when it crashed; nullptr: neither. Must outlive the watch.
+  diagnose::Diagnoser* diagnoser = nullptr;
+  // Where its cores land and who it is for systemd-coredump: its working directory (the
+  // runner's path of it), its program, when it started.
+  std::filesystem::path work_dir;
+  std::string program;
+  std::chrono::system_clock::time_point started{};
 };
 
 // A tree that is gone, all of its output read.
@@ -52,6 +63,8 @@ struct Ended {
   bool timed_out = false; // its deadline ended it
   int interrupted_by = 0; // terminate_all(signo) ended it
   process::TreeStatus status;
+  std::optional<core::Backtrace> backtrace; // see Watched::diagnoser
+  std::vector<std::string> notes;           // why a crash has no backtrace
 };
 
 // What one wait brought.
@@ -90,6 +103,10 @@ private:
   explicit Watcher(util::Fd signals);
   // Moves the trees that have ended into `out`.
   void collect_ended(std::vector<Ended>& out);
+  // Ends the tree: after taking its stacks, when its diagnoser takes them on `source`.
+  static void stop(Entry& entry, core::BacktraceSource source);
+  // A crashed tree's core is to be read before it is told as ended: true while it is.
+  static bool reading_core(Entry& entry);
 
   util::Fd m_signals;
   std::vector<std::unique_ptr<Entry>> m_watched;
