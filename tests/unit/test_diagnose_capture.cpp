@@ -1,0 +1,124 @@
+#include "diagnose/capture.hpp"
+
+#include "diagnose/descendants.hpp"
+#include "diagnose/eu_stack.hpp"
+#include "util/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+extern char** environ;
+
+using namespace ginsttest;
+
+namespace {
+
+// A shell running two `sleep`s, killed and reaped on destruction.
+struct SleepingPair {
+  pid_t pid = -1;
+  SleepingPair() {
+    const char* argv[] = {"/bin/sh", "-c", "sleep 60 & sleep 60 & echo >&3; wait", nullptr};
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
+    REQUIRE(::posix_spawn(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ) ==
+            0);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[1]);
+    char ready;
+    REQUIRE(::read(fds[0], &ready, 1) == 1); // both sleeps started
+    ::close(fds[0]);
+  }
+  ~SleepingPair() {
+    for (const pid_t child : diagnose::descendants(pid)) {
+      ::kill(child, SIGKILL);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+
+// Drives the capture as the watcher's poll loop does, until it is done or past its deadline.
+core::Backtrace run_to_end(diagnose::Capture& capture) {
+  while (!capture.done() && !capture.past_deadline()) {
+    std::vector<pollfd> fds;
+    capture.add_fds(fds);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(capture.wake_by() -
+                                                                            diagnose::Clock::now());
+    ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long>(0, left.count()) + 1));
+    capture.on_poll(fds);
+  }
+  return capture.finish();
+}
+
+std::vector<std::string> environment() {
+  std::vector<std::string> env;
+  for (char** var = environ; *var; var++) {
+    env.emplace_back(*var);
+  }
+  return diagnose::tool_environment(env);
+}
+
+} // namespace
+
+TEST_CASE("the stacks of every descendant, with their commands and thread names") {
+  if (::access("/usr/bin/eu-stack", X_OK) != 0) {
+    MESSAGE("eu-stack is not installed");
+    return;
+  }
+  SleepingPair pair;
+  diagnose::CaptureSettings settings;
+  settings.eu_stack = "/usr/bin/eu-stack";
+  settings.env = environment();
+  auto capture =
+      diagnose::Capture::of_processes(settings, pair.pid, core::BacktraceSource::timeout);
+  const auto backtrace = run_to_end(capture);
+  CHECK(backtrace.source == core::BacktraceSource::timeout);
+  REQUIRE(backtrace.processes.size() == 2);
+  for (const auto& process : backtrace.processes) {
+    CHECK(process.command == "sleep 60");
+    REQUIRE(process.threads.size() == 1);
+    CHECK(process.threads[0].name == "sleep");
+    CHECK_FALSE(process.threads[0].frames.empty());
+    CHECK(process.error.empty());
+  }
+  CHECK(backtrace.took.count() >= 0);
+}
+
+TEST_CASE("a tool that does not end by the deadline is killed, and the reason named") {
+  auto dir =
+      util::TempDir::create(std::filesystem::temp_directory_path(), "capture", util::Stamp::no);
+  REQUIRE(dir);
+  const auto tool = dir->path() / "stuck-tool";
+  std::ofstream{tool} << "#!/bin/sh\nexec sleep 30\n";
+  std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
+  SleepingPair pair;
+  diagnose::CaptureSettings settings;
+  settings.eu_stack = tool;
+  settings.env = environment();
+  settings.timeout = std::chrono::milliseconds{200};
+  settings.at_once = 1; // the second process is never reached
+  auto capture =
+      diagnose::Capture::of_processes(settings, pair.pid, core::BacktraceSource::interrupt);
+  const auto started = diagnose::Clock::now();
+  const auto backtrace = run_to_end(capture);
+  CHECK(diagnose::Clock::now() - started < std::chrono::seconds{5});
+  REQUIRE(backtrace.processes.size() == 2);
+  for (const auto& process : backtrace.processes) {
+    CHECK(process.threads.empty());
+    CHECK(process.error.find("deadline") != std::string::npos);
+  }
+  // Nothing of the tool is left: only the pair's processes are our descendants.
+  for (const pid_t pid : diagnose::descendants(::getpid())) {
+    CHECK(diagnose::command_line(pid).find("sleep 30") == std::string::npos);
+  }
+  (void)dir->remove();
+}
