@@ -668,8 +668,8 @@ void raise_core_limit(std::int64_t bytes) noexcept {
     return;
   }
   const auto wanted = static_cast<rlim_t>(bytes);
-  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY || wanted < limit.rlim_max ? wanted
-                                                                              : limit.rlim_max;
+  limit.rlim_cur =
+      limit.rlim_max == RLIM_INFINITY || wanted < limit.rlim_max ? wanted : limit.rlim_max;
   ::setrlimit(RLIMIT_CORE, &limit);
 }
 

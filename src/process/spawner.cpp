@@ -135,10 +135,10 @@ util::Status Spawner::spawn(const SpawnRequest& request, int report_fd) {
     header.uid = request.credentials->uid;
     header.gid = request.credentials->gid;
   }
-  header.core_limit =
-      request.core_limit ? static_cast<std::int64_t>(std::min<std::uint64_t>(
-                               *request.core_limit, std::numeric_limits<std::int64_t>::max()))
-                         : -1;
+  header.core_limit = request.core_limit
+                          ? static_cast<std::int64_t>(std::min<std::uint64_t>(
+                                *request.core_limit, std::numeric_limits<std::int64_t>::max()))
+                          : -1;
   std::memcpy(payload.data(), &header, sizeof header);
   auto add = [&](const std::string& s) {
     payload += s;
