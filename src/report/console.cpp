@@ -23,15 +23,6 @@ std::string shown_output_line(std::string_view line) {
   return terminal_line(line);
 }
 
-// Calls `each` with every line of `text`, without its '\n' (a last line without one counts).
-template <typename Each> void for_each_line(std::string_view text, Each each) {
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    each(text.substr(0, nl));
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-  }
-}
-
 // `line` cut to at most `width` bytes, "..." ending it when cut, never inside a UTF-8 sequence.
 std::string cut_to_width(std::string line, std::size_t width) {
   if (line.size() <= width) {
@@ -270,8 +261,8 @@ void Console::print_backtrace(const core::TestSpec& spec, const core::TestResult
   }
   // Function and file names come from the test's ELF files: shown escaped, as its output is.
   print_line("  " + terminal_line(backtrace_heading(spec.name, *result.backtrace)));
-  for_each_line(core::to_text(*result.backtrace),
-                [&](std::string_view line) { print_line("  " + terminal_line(line)); });
+  util::for_each_line(core::to_text(*result.backtrace),
+                      [&](std::string_view line) { print_line("  " + terminal_line(line)); });
 }
 
 void Console::print_output_tail(const core::TestResult& result) {
@@ -290,7 +281,8 @@ void Console::print_output_tail(const core::TestResult& result) {
     print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
                            result.output_bytes, log));
   }
-  for_each_line(tail, [&](std::string_view line) { print_line("  | " + shown_output_line(line)); });
+  util::for_each_line(tail,
+                      [&](std::string_view line) { print_line("  | " + shown_output_line(line)); });
 }
 
 void Console::test_rerun(const core::TestSpec& spec, const core::TestResult& run) {
