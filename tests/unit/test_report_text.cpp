@@ -190,6 +190,18 @@ TEST_CASE("YAML strings escape what YAML forbids even when quoted") {
   CHECK(report::yaml_string("caf\xc3\xa9 \xff") == "\"caf\xc3\xa9 " + fffd + "\"");
 }
 
+TEST_CASE("YAML blocks: each line indented, what YAML cannot carry escaped, else a string") {
+  CHECK(report::yaml_block("a\n  b\n\nc\n", "  ") == "|\n  a\n    b\n  \n  c\n");
+  CHECK(report::yaml_block("no end", "    ") == "|\n    no end\n");
+  // U+2028 breaks a line for YAML 1.1; ESC, CR, NEL, BOM and a stray byte are no text.
+  CHECK(report::yaml_block("x\xe2\x80\xa8y: 1\r\x1b\xc2\x85\xef\xbb\xbf\xff\tz\n", "  ") ==
+        "|\n  x\\xe2\\x80\\xa8y: 1\\x0d\\x1b\\xc2\\x85\\xef\\xbb\\xbf\\xff\tz\n");
+  // The first line would set the block's indentation: a quoted string instead.
+  CHECK(report::yaml_block("  indented\nnot\n", "  ") == "\"  indented\\nnot\\n\"\n");
+  CHECK(report::yaml_block("\nx", "  ") == "\"\\nx\"\n");
+  CHECK(report::yaml_block("", "  ") == "\"\"\n");
+}
+
 TEST_CASE("XML text: entities, references for line breaks, nothing XML cannot carry") {
   CHECK(report::xml_text("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
   CHECK(report::xml_text("1\n2\t3\r") == "1&#10;2&#9;3&#13;");
