@@ -253,6 +253,74 @@ core::FailedRun read_failed_run(Members& m) {
   return run;
 }
 
+std::optional<core::BacktraceSource> backtrace_source_named(std::string_view name) {
+  for (const auto source : {core::BacktraceSource::timeout, core::BacktraceSource::interrupt,
+                            core::BacktraceSource::core}) {
+    if (core::name(source) == name) {
+      return source;
+    }
+  }
+  return std::nullopt;
+}
+
+// A frame's address as the runner writes it, "0x7f0a2c3e9dd0"; nullopt for anything else.
+std::optional<std::uint64_t> address_named(std::string_view text) {
+  if (!text.starts_with("0x") || text.size() == 2) {
+    return std::nullopt;
+  }
+  std::uint64_t address = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, ec] = std::from_chars(text.data() + 2, end, address, 16);
+  if (ec != std::errc{} || at != end) {
+    return std::nullopt;
+  }
+  return address;
+}
+
+core::Frame read_frame(Members& m) {
+  core::Frame frame;
+  frame.address =
+      m.named("address", address_named, "an address such as 0x7f0a2c3e9dd0").value_or(0);
+  frame.function = m.text("function");
+  frame.file = m.text("file");
+  frame.line = m.whole<unsigned>("line", 0).value_or(0);
+  frame.module = m.text("module");
+  return frame;
+}
+
+core::ThreadStack read_thread(Members& m) {
+  core::ThreadStack thread;
+  thread.tid = m.whole<pid_t>("tid", 0).value_or(0);
+  thread.name = m.text("name");
+  thread.crashed = m.boolean("crashed").value_or(false);
+  thread.frames_cut = m.boolean("frames_cut").value_or(false);
+  m.each_object("frames", "frame",
+                [&](Members& frame) { thread.frames.push_back(read_frame(frame)); });
+  return thread;
+}
+
+core::ProcessStacks read_process(Members& m) {
+  core::ProcessStacks process;
+  process.pid = m.whole<pid_t>("pid", 0).value_or(0);
+  process.command = m.text("command");
+  process.error = m.text("error");
+  m.each_object("threads", "thread",
+                [&](Members& thread) { process.threads.push_back(read_thread(thread)); });
+  return process;
+}
+
+core::Backtrace read_backtrace(Members& m) {
+  core::Backtrace backtrace;
+  backtrace.source = m.named("source", backtrace_source_named, "timeout, interrupt or core")
+                         .value_or(backtrace.source);
+  backtrace.took = std::chrono::milliseconds{m.whole<std::int64_t>("took_ms", 0).value_or(0)};
+  backtrace.core_file = m.path("core_file");
+  backtrace.core_bytes = m.whole<std::uint64_t>("core_bytes", 0).value_or(0);
+  m.each_object("processes", "process",
+                [&](Members& process) { backtrace.processes.push_back(read_process(process)); });
+  return backtrace;
+}
+
 // {"outcome":"fail","comparison":"known-failure"}: "outcome" null when the baseline did not
 // have the test.
 core::BaselineComparison read_baseline(Members& m) {
@@ -313,6 +381,10 @@ TestRecord read_test(Members& m, const std::string& name, core::Outcome outcome)
   result.user_seconds = m.seconds("user_seconds").value_or(0);
   result.system_seconds = m.seconds("system_seconds").value_or(0);
   result.maxrss_kb = m.whole<long>("maxrss_kb", 0).value_or(0);
+  if (JsonObject* backtrace = m.object("backtrace")) {
+    auto members = m.nested(backtrace, "backtrace: ");
+    result.backtrace = read_backtrace(members);
+  }
   return record;
 }
 

@@ -36,6 +36,42 @@ std::string cut_to_width(std::string line, std::size_t width) {
   return line + "...";
 }
 
+// A size as people read it: "812 bytes", "4.2 kB", "2.1 MB", "1.3 GB".
+std::string size_text(std::uint64_t bytes) {
+  if (bytes < 1000) {
+    return fmt::format("{} bytes", bytes);
+  }
+  double size = static_cast<double>(bytes) / 1000;
+  const char* unit = "kB";
+  for (const char* larger : {"MB", "GB", "TB"}) {
+    if (size < 999.95) { // else it would show as "1000.0"
+      break;
+    }
+    size /= 1000;
+    unit = larger;
+  }
+  return fmt::format("{:.1f} {}", size, unit);
+}
+
+// The line before a backtrace's text: whose stacks, when and how they were had.
+std::string backtrace_heading(std::string_view name, const core::Backtrace& backtrace) {
+  const double took = std::chrono::duration<double>(backtrace.took).count();
+  switch (backtrace.source) {
+  case core::BacktraceSource::timeout:
+    return fmt::format("Stacks of {}'s processes when it timed out (captured in {:.2f} s):", name,
+                       took);
+  case core::BacktraceSource::interrupt:
+    return fmt::format(
+        "Stacks of {}'s processes when the run was interrupted (captured in {:.2f} s):", name,
+        took);
+  case core::BacktraceSource::core:
+    break;
+  }
+  return fmt::format(
+      "Backtrace of {} from its core ({}, {}):", name, size_text(backtrace.core_bytes),
+      backtrace.core_file ? "kept as " + backtrace.core_file->string() : std::string{"not kept"});
+}
+
 } // namespace
 
 std::string summary_line(const core::RunSummary& summary) {
@@ -212,10 +248,21 @@ void Console::test_finished(const core::TestSpec& spec, const core::TestResult& 
     }
     print_line(fmt::format("  not ok: {}", terminal_line(subtest.name)));
   }
+  print_backtrace(spec, result);
   if (failed) {
     print_output_tail(result);
   }
   draw_progress();
+}
+
+void Console::print_backtrace(const core::TestSpec& spec, const core::TestResult& result) {
+  if (!result.backtrace) {
+    return;
+  }
+  // Function and file names come from the test's ELF files: shown escaped, as its output is.
+  print_line("  " + terminal_line(backtrace_heading(spec.name, *result.backtrace)));
+  util::for_each_line(core::to_text(*result.backtrace),
+                      [&](std::string_view line) { print_line("  " + terminal_line(line)); });
 }
 
 void Console::print_output_tail(const core::TestResult& result) {
@@ -223,7 +270,7 @@ void Console::print_output_tail(const core::TestResult& result) {
     return;
   }
   // Show the last output_lines lines of what the runner kept.
-  std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
+  const std::string_view tail = util::last_lines(result.output_tail, m_options.output_lines);
   if (tail.size() < result.output_bytes) {
     // Not prefixed with "  | ": this line is ours, not the test's.
     std::string log;
@@ -234,11 +281,8 @@ void Console::print_output_tail(const core::TestResult& result) {
     print_line(fmt::format("  (output cut to its last lines; {} bytes in all{})",
                            result.output_bytes, log));
   }
-  while (!tail.empty()) {
-    const auto nl = tail.find('\n');
-    print_line("  | " + shown_output_line(tail.substr(0, nl)));
-    tail.remove_prefix(nl == std::string_view::npos ? tail.size() : nl + 1);
-  }
+  util::for_each_line(tail,
+                      [&](std::string_view line) { print_line("  | " + shown_output_line(line)); });
 }
 
 void Console::test_rerun(const core::TestSpec& spec, const core::TestResult& run) {
@@ -250,6 +294,7 @@ void Console::test_rerun(const core::TestSpec& spec, const core::TestResult& run
   // Not gdtr's FAIL word: scripts that count FAIL lines count the test once, at its end.
   print_line(paint("RERUN", yellow) +
              terminal_line(fmt::format(": {} (run {}: {})", spec.name, run.runs, run.reason)));
+  print_backtrace(spec, run);
   print_output_tail(run);
   draw_progress();
 }

@@ -1,6 +1,7 @@
-// The human-readable console output: gdtr's lines, a failed test's output after its FAIL line,
-// and on a smart terminal one progress line kept at the bottom. Whatever comes from a test (its
-// name, output, TAP points, notes naming its files) is shown through terminal_line() (see
+// The human-readable console output: gdtr's lines, a failed test's backtrace (when it has one)
+// and output after its FAIL line, and on a smart terminal one progress line kept at the bottom.
+// Whatever comes from a test (its name, output, TAP points, notes naming its files, the
+// function and file names of its backtrace) is shown through terminal_line() (see
 // report/escape.hpp): a test cannot send the terminal a control sequence.
 #pragma once
 
@@ -40,6 +41,9 @@ public:
 
 private:
   void print_line(const std::string& line);
+  // The stacks of the test's processes, when it has them (see core::to_text), under a line
+  // saying whose and when they were taken.
+  void print_backtrace(const core::TestSpec& spec, const core::TestResult& result);
   // The last lines of a failed test's (or run's) output, after its line.
   void print_output_tail(const core::TestResult& result);
   void print_slowest();

@@ -1,5 +1,7 @@
 #include "report/escape.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 namespace ginsttest::report {
@@ -193,15 +195,17 @@ std::string tap_escape(std::string_view text) {
 
 namespace {
 
-enum class LineFeeds { escape, keep };
+// C0 and C1 controls and DEL, and bytes that are not UTF-8: what a terminal may obey.
+bool is_control(char32_t code) {
+  return code == invalid || code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
 
-std::string terminal_safe(std::string_view text, LineFeeds line_feeds) {
+// `text` with each character `escaped(code)` picks shown as "\xNN" for each of its bytes.
+template <typename Pick> std::string bytes_escaped(std::string_view text, Pick escaped) {
   std::string out;
   out.reserve(text.size());
   for_each_character(text, [&](char32_t code, std::string_view bytes) {
-    const bool control = code == invalid || code < 0x20 || (code >= 0x7f && code <= 0x9f);
-    const bool kept = code == '\t' || (code == '\n' && line_feeds == LineFeeds::keep);
-    if (!control || kept) {
+    if (!escaped(code)) {
       out += bytes;
       return;
     }
@@ -215,11 +219,29 @@ std::string terminal_safe(std::string_view text, LineFeeds line_feeds) {
 } // namespace
 
 std::string terminal_line(std::string_view text) {
-  return terminal_safe(text, LineFeeds::escape);
+  return bytes_escaped(text, [](char32_t code) { return is_control(code) && code != '\t'; });
 }
 
 std::string terminal_text(std::string_view text) {
-  return terminal_safe(text, LineFeeds::keep);
+  return bytes_escaped(
+      text, [](char32_t code) { return is_control(code) && code != '\t' && code != '\n'; });
+}
+
+std::string yaml_block(std::string_view text, std::string_view indent) {
+  if (text.empty() || text.front() == ' ' || text.front() == '\t' || text.front() == '\n') {
+    return yaml_string(text) + '\n';
+  }
+  const std::string shown = bytes_escaped(text, [](char32_t code) {
+    return (is_control(code) && code != '\t' && code != '\n') || code == 0x2028 || code == 0x2029 ||
+           code == 0xfeff || code == 0xfffe || code == 0xffff;
+  });
+  std::string out = "|\n";
+  util::for_each_line(shown, [&](std::string_view line) {
+    out += indent;
+    out += line;
+    out += '\n';
+  });
+  return out;
 }
 
 } // namespace ginsttest::report

@@ -34,6 +34,18 @@ std::string xml_text(std::string_view text);
 // take as one) becomes a space, and each byte that is not UTF-8 becomes U+FFFD.
 std::string one_line(std::string_view text);
 
+// A YAML value for a text of several lines (a backtrace), after "key: ": a literal block
+// scalar, "|" then each line of `text` after `indent` (more than the key's), which readers show
+// as it was written. What YAML cannot carry in one (control characters but tab, C1 controls,
+// U+2028 and U+2029, which YAML 1.1 reads as line breaks, U+FEFF, U+FFFE, U+FFFF) and each byte
+// that is not UTF-8 are shown as "\xNN" for each of their bytes, as terminal_text() shows them.
+// Read back, the text ends with a line break (one is added when it has none). YAML takes the
+// block's indentation from its first line, and Perl's reader (TAP::Parser) knows no
+// indentation indicator: a text whose first line starts with a space, a tab or a line break,
+// or an empty one, is a yaml_string() instead. Either way the value ends with a line break,
+// for the next key to follow.
+std::string yaml_block(std::string_view text, std::string_view indent);
+
 // A TAP test point description: one line, with '#' and '\' escaped as TAP 14 asks.
 std::string tap_escape(std::string_view text);
 

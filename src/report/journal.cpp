@@ -2,6 +2,7 @@
 
 #include "core/outcome.hpp"
 #include "report/console.hpp"
+#include "report/escape.hpp"
 #include "util/fd.hpp"
 #include "util/strings.hpp"
 
@@ -34,6 +35,8 @@ namespace {
 // that comes from outside (reasons, subtest names) is cut to these many bytes.
 constexpr std::size_t max_message = 2048;
 constexpr std::size_t max_value = 1024;
+// A backtrace is sent whole, unless larger than this: a journal entry is meant to stay small.
+constexpr std::size_t max_backtrace = 64 * 1024;
 // Failed subtests get a message each, up to this many per test; the result message counts all.
 constexpr std::size_t max_subtest_messages = 100;
 // As often as gdtr sends its running status.
@@ -78,6 +81,17 @@ public:
   Fields& add_test(const core::TestSpec& spec) {
     add("GDTR_TEST", spec.name);
     return add("GINSTTEST_FILE", spec.file.string());
+  }
+  // The stacks of the test's (or run's) processes, when it has them.
+  Fields& add_backtrace(const core::TestResult& result) {
+    if (!result.backtrace) {
+      return *this;
+    }
+    // Escaped as on the console: journalctl shows a field with a control character or a byte
+    // that is not UTF-8 as "[blob data]", and a name in the stacks is the test's to choose.
+    const auto text = terminal_text(core::to_text(*result.backtrace, core::whole_text));
+    add("GINSTTEST_BACKTRACE", capped(text, max_backtrace));
+    return add("GINSTTEST_BACKTRACE_SOURCE", core::name(result.backtrace->source));
   }
 
   const std::vector<std::string>& entries() const { return m_entries; }
@@ -263,6 +277,7 @@ Fields result_message(const std::string& run_id, const core::TestSpec& spec,
   if (result.baseline) {
     fields.add("GINSTTEST_BASELINE", core::name(result.baseline->comparison));
   }
+  fields.add_backtrace(result);
   return fields;
 }
 
@@ -383,6 +398,7 @@ void Journal::test_rerun(const core::TestSpec& spec, const core::TestResult& run
     if (run.kept_dir) {
       fields.add("GINSTTEST_KEPT_DIR", run.kept_dir->string());
     }
+    fields.add_backtrace(run);
     send(fields.entries());
   }
   maybe_send_status();

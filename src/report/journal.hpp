@@ -8,7 +8,8 @@
 // which outcome it was (FLAKY, passed in the end, gets gdtr's "passed" ID), GINSTTEST_RUNS and
 // GINSTTEST_FAILED_RUNS how often it ran and failed. Details come before it with IDs of their
 // own: gdtr's "timed out", and our "test error", "subtest failed" and, for each failed run that
-// --retry or --repeat follows with another, "run failed".
+// --retry or --repeat follows with another, "run failed". A result or "run failed" message has
+// the stacks of the test's processes, when they were taken, in GINSTTEST_BACKTRACE.
 #pragma once
 
 #include "report/reporter.hpp"

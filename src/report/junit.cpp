@@ -161,15 +161,21 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
     return true;
   };
 
+  // The backtrace is the verdict's text, where CI shows a failure's stack trace.
+  const std::string stacks = result.backtrace ? core::to_text(*result.backtrace) : "";
+
   bool subtest_failed = false;
   for (const auto& subtest : result.subtests) {
     std::string child;
+    tests++;
+    const bool verdict = is_verdict(subtest.outcome == core::SubtestOutcome::fail && failed);
     switch (subtest.outcome) {
     case core::SubtestOutcome::pass:
     case core::SubtestOutcome::todo_passed:
       break;
     case core::SubtestOutcome::fail:
-      child = element("failure", "fail", "test point failed", subtest.diagnostics);
+      child = element("failure", "fail", "test point failed",
+                      verdict ? stacks + subtest.diagnostics : subtest.diagnostics);
       failures++;
       subtest_failed = true;
       break;
@@ -182,8 +188,6 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
       skipped++;
       break;
     }
-    tests++;
-    const bool verdict = is_verdict(subtest.outcome == core::SubtestOutcome::fail && failed);
     cases += testcase(subtest.name, classname, subtest.duration, verdict ? child + reruns : child,
                       verdict ? result.output_tail : std::string_view{});
   }
@@ -197,13 +201,14 @@ void Junit::test_finished(const core::TestSpec& spec, const core::TestResult& re
       skipped++;
     } else if (result.outcome == core::Outcome::error ||
                result.outcome == core::Outcome::interrupted) {
-      child = element("error", label, result.reason);
+      child = element("error", label, result.reason, stacks);
       errors++;
     } else if (failed) {
-      child = element("failure", label, result.reason);
+      child = element("failure", label, result.reason, stacks);
       failures++;
     }
     tests++;
+    // No test point had the verdict: a failure here is it.
     const bool verdict = is_verdict(failed);
     cases +=
         testcase(spec.name, classname, result.duration, verdict || flaky ? child + reruns : child,

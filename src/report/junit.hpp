@@ -1,11 +1,12 @@
 // --junit=FILE: JUnit XML as Jenkins, GitLab and tmt read it. A <testsuite> per installed test,
 // written when the test ends; in it a <testcase> per TAP test point, or one for the whole test
 // (also when the test failed for a reason no point shows: a timeout, a bad plan, its exit
-// status). A test that ran more than once (--retry, --repeat) has its run counts in its
-// <properties>, and its earlier failed runs in Maven Surefire's <flakyFailure> (FLAKY, not a
-// failure) or <rerunFailure> (after the <failure> of a test that failed every run) elements.
-// The root <testsuites> gets the run's totals when the run ends; a run that is killed keeps every
-// testsuite written so far but not the closing tag.
+// status). The testcase with the test's verdict has its backtrace, when it has one, as the text
+// of its <failure> or <error>, where CI shows a stack trace. A test that ran more than once
+// (--retry, --repeat) has its run counts in its <properties>, and its earlier failed runs in Maven
+// Surefire's <flakyFailure> (FLAKY, not a failure) or <rerunFailure> (after the <failure> of a test
+// that failed every run) elements. The root <testsuites> gets the run's totals when the run ends; a
+// run that is killed keeps every testsuite written so far but not the closing tag.
 #pragma once
 
 #include "report/report_file.hpp"

@@ -53,7 +53,8 @@ void Tap::write_subtests(const core::TestSpec& spec, const core::TestResult& res
 }
 
 // The YAML block after a test's point: its outcome and what explains it; for a test that ran
-// more than once (--retry, --repeat), how many times, how many of them failed, and each of those.
+// more than once (--retry, --repeat), how many times, how many of them failed, and each of those;
+// its backtrace, when it has one.
 void Tap::write_yaml(const core::TestResult& result) {
   const auto milliseconds = [](std::chrono::nanoseconds duration) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
@@ -82,7 +83,12 @@ void Tap::write_yaml(const core::TestResult& result) {
       }
     }
   }
-  print("  duration_ms: {}\n  ...\n", milliseconds(result.duration));
+  print("  duration_ms: {}\n", milliseconds(result.duration));
+  // Last, being long: the stacks of the test's processes, when they were taken.
+  if (result.backtrace) {
+    print("  backtrace: {}", yaml_block(core::to_text(*result.backtrace), "    "));
+  }
+  print("  ...\n");
 }
 
 void Tap::test_finished(const core::TestSpec& spec, const core::TestResult& result) {

@@ -1,7 +1,8 @@
 // --tap: one TAP document for the whole run on stdout, one test point per installed test, the
 // test points of Output=TAP tests nested under theirs as TAP 14 subtests, and a YAML block for
 // each failure and each FLAKY test (an "ok" point: it passed in the end). Every test of the plan
-// gets its point, also after a stop signal.
+// gets its point, also after a stop signal. A failed test's backtrace, when it has one, is in
+// its YAML block, "backtrace: |" and its lines.
 //
 // The version line says 13: Perl's TAP::Parser (prove, autopkgtest) rejects "TAP version 14",
 // while TAP 14 harnesses read 13 as 14 (the specification allows it) and TAP 13 ones skip the

@@ -1,9 +1,14 @@
 #include "report/tmt.hpp"
 
+#include "core/file_name.hpp"
 #include "report/escape.hpp"
+#include "util/fd.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <system_error>
 
 namespace ginsttest::report {
@@ -141,8 +146,9 @@ void Tmt::run_started(const RunInfo& /*info*/) {
 // The logs of a test's entry, relative to the data directory: only those that exist (a test
 // whose file could not be read never wrote one), and whose path YAML can spell (a name that is
 // not UTF-8 cannot be; `notes` says so). In run order: the failed runs' before the last run's,
-// so that tmt's main log, the first, shows a FLAKY test's first failure.
+// so that tmt's main log, the first, shows a FLAKY test's first failure; then the backtrace.
 std::vector<std::string> Tmt::listed_logs(const core::TestResult& result,
+                                          const std::optional<std::filesystem::path>& backtrace,
                                           std::vector<std::string>& notes) const {
   std::vector<std::string> logs;
   const auto add_log = [&](const std::filesystem::path& log) {
@@ -165,7 +171,41 @@ std::vector<std::string> Tmt::listed_logs(const core::TestResult& result,
   if (result.log_file) {
     add_log(*result.log_file);
   }
+  if (backtrace) {
+    add_log(*backtrace);
+  }
   return logs;
+}
+
+std::optional<std::filesystem::path> Tmt::write_backtrace(const core::TestSpec& spec,
+                                                          const core::TestResult& result,
+                                                          std::vector<std::string>& notes) const {
+  if (!result.backtrace) {
+    return std::nullopt;
+  }
+  // Named as the log is (runner/job.cpp), with a suffix no log name ends in: it cannot be
+  // another test's, or another run's, file. A test without a log (merged from another run's
+  // file) has it in the logs directory tmt's runs use.
+  constexpr std::string_view suffix = ".backtrace.txt";
+  const auto dir = result.log_file ? result.log_file->parent_path() : m_data_dir / "logs";
+  const auto path =
+      dir / core::test_run_file_name(spec.name, result.runs, core::max_file_name - suffix.size())
+                .append(suffix);
+  auto file = util::create_fresh_file(path, 0644);
+  if (!file) {
+    notes.push_back("backtrace not written: " + file.error().what);
+    return std::nullopt;
+  }
+  if (!file->replaced.empty()) {
+    notes.push_back(
+        fmt::format("{}: removed {} found in its place", path.string(), file->replaced));
+  }
+  if (!util::write_all(file->fd.get(), core::to_text(*result.backtrace, core::whole_text))) {
+    notes.push_back(
+        fmt::format("backtrace not written: {}: {}", path.string(), util::errno_text(errno)));
+    return std::nullopt;
+  }
+  return path;
 }
 
 void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& result) {
@@ -183,7 +223,8 @@ void Tmt::test_finished(const core::TestSpec& spec, const core::TestResult& resu
                                 std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                     result.duration)),
                   tmt_duration(result.duration));
-  const auto logs = listed_logs(result, notes);
+  const auto backtrace = write_backtrace(spec, result, notes);
+  const auto logs = listed_logs(result, backtrace, notes);
   if (!logs.empty()) {
     entry += "  log:\n" + list("  ", logs);
   }

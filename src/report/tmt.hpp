@@ -1,7 +1,8 @@
 // tmt results: when the runner is a tmt test with `result: custom` (tmt sets $TMT_TEST_DATA),
-// $TMT_TEST_DATA/results.yaml lists one result per installed test ("/glib/timer"), its TAP test
-// points as subresults, and "/" for the run itself, as tmt's results schema asks. Entries are
-// appended as tests end, so the file is a valid list at every moment after the first.
+// $TMT_TEST_DATA/results.yaml lists one result per installed test ("/glib/timer") with its logs
+// (its output, and its backtrace when it has one), its TAP test points as subresults, and "/" for
+// the run itself, as tmt's results schema asks. Entries are appended as tests end, so the file is a
+// valid list at every moment after the first.
 #pragma once
 
 #include "report/report_file.hpp"
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +31,16 @@ public:
   std::optional<std::string> write_error() const override { return m_out.error(); }
 
 private:
-  // The logs listed in a test's entry (see tmt.cpp); why one is left out goes to `notes`.
+  // Writes the test's backtrace, whole, to a file beside its log, named after the test and its
+  // run as the log is ("glib_timer.test.backtrace.txt"); gives its path, or nullopt when the
+  // test has none or it could not be written (`notes` then says why).
+  std::optional<std::filesystem::path> write_backtrace(const core::TestSpec& spec,
+                                                       const core::TestResult& result,
+                                                       std::vector<std::string>& notes) const;
+  // The logs listed in a test's entry (see tmt.cpp), `backtrace` (a written backtrace) last;
+  // why one is left out goes to `notes`.
   std::vector<std::string> listed_logs(const core::TestResult& result,
+                                       const std::optional<std::filesystem::path>& backtrace,
                                        std::vector<std::string>& notes) const;
   Tmt(ReportOutput out, std::filesystem::path data_dir)
       : m_out(std::move(out)), m_data_dir(std::move(data_dir)) {}

@@ -10,6 +10,15 @@ namespace ginsttest::util {
 // Splits `text` at every `sep`, keeping empty fields.
 std::vector<std::string> split(std::string_view text, char sep);
 
+// Calls `each` with every line of `text`, without its '\n' (a final line without one counts).
+template <typename Each> void for_each_line(std::string_view text, Each each) {
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    each(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+}
+
 // The last `count` lines of `text` (a final line without '\n' counts as one); empty for 0.
 std::string_view last_lines(std::string_view text, unsigned count);
 

@@ -1,6 +1,7 @@
 #include "cli/merge.hpp"
 
 #include "core/outcome.hpp"
+#include "report/json.hpp"
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -8,6 +9,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -280,4 +282,42 @@ TEST_CASE("baseline comparisons in the files are counted, and decide the status"
   REQUIRE(regressed.baseline);
   CHECK(regressed.baseline->regressions == 1);
   CHECK(regressed.tests_failed());
+}
+
+TEST_CASE("a backtrace goes through the merge as its run wrote it") {
+  Files files;
+  const std::string backtrace =
+      R"("backtrace":{"source":"core","took_ms":250,"core_file":"/r/core","core_bytes":2150000,)"
+      R"("processes":[{"pid":7,"command":"./crash","threads":[{"tid":8,"name":"worker",)"
+      R"("crashed":true,"frames_cut":true,"frames":[{"address":"0xffffffffff600000",)"
+      R"("function":"explode\u001b","file":"crash.c","line":7,"module":"/t/crash"},)"
+      R"({"address":"0x0"}]}]},{"pid":9,"error":"gone","threads":[]}]})";
+  const auto a = files.write("a.json", {test_record("s/crash.test", "fail", backtrace),
+                                        test_record("s/pass.test", "pass"), summary_record()});
+  auto runs = cli::MergedRuns::read({a});
+  REQUIRE(runs);
+  RecordingReporter reporter;
+  runs->replay(reporter);
+  REQUIRE(reporter.results.size() == 2);
+  REQUIRE(reporter.results[0].backtrace);
+  const auto& read = *reporter.results[0].backtrace;
+  CHECK(read.source == core::BacktraceSource::core);
+  REQUIRE(read.processes.size() == 2);
+  CHECK(read.processes[0].threads.at(0).frames.at(0).address == 0xffffffffff600000);
+  CHECK(read.processes[0].threads.at(0).frames.at(0).function == "explode\x1b");
+  CHECK(read.processes[1].error == "gone");
+  CHECK_FALSE(reporter.results[1].backtrace);
+
+  // Written again by --json: the same member, to the byte.
+  const auto merged = files.dir->path() / "merged.json";
+  {
+    auto json = report::Json::open(merged);
+    REQUIRE(json);
+    runs->replay(**json);
+  }
+  std::ostringstream text;
+  text << std::ifstream{merged}.rdbuf();
+  INFO(text.str());
+  CHECK(text.str().find("," + backtrace + "}\n") != std::string::npos);
+  CHECK(text.str().find("backtrace") == text.str().rfind("backtrace"));
 }

@@ -1,9 +1,11 @@
 #include "history/results_file.hpp"
 
 #include "report/json.hpp"
+#include "report_results.hpp"
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <fstream>
@@ -60,6 +62,7 @@ core::TestResult full_result() {
   result.runs = 3;
   result.failed_runs = {core::FailedRun{2, Outcome::timeout, "timed out after 1 s", 1s,
                                         "tail of run 2\n", "/logs/run2.txt", std::nullopt}};
+  result.backtrace = testing::crash_backtrace();
   return result;
 }
 
@@ -142,12 +145,33 @@ TEST_CASE("what --json writes is read back as it was") {
   CHECK(run.output_tail == "tail of run 2\n");
   CHECK(run.log_file == fs::path{"/logs/run2.txt"});
   CHECK_FALSE(run.kept_dir);
+  REQUIRE(read.backtrace);
+  const auto& backtrace = *read.backtrace;
+  CHECK(backtrace.source == core::BacktraceSource::core);
+  CHECK(backtrace.took == 250ms);
+  CHECK(backtrace.core_file == written.backtrace->core_file);
+  CHECK(backtrace.core_bytes == 2'150'000);
+  // What the reporters show of it, and what they do not: the frames' addresses.
+  CHECK(core::to_text(backtrace, core::whole_text) ==
+        core::to_text(*written.backtrace, core::whole_text));
+  for (std::size_t p = 0; p < 2; p++) {
+    for (std::size_t t = 0; t < written.backtrace->processes[p].threads.size(); t++) {
+      const auto& frames = written.backtrace->processes[p].threads[t].frames;
+      for (std::size_t f = 0; f < frames.size(); f++) {
+        CAPTURE(p);
+        CAPTURE(t);
+        CAPTURE(f);
+        CHECK(backtrace.processes[p].threads[t].frames[f].address == frames[f].address);
+      }
+    }
+  }
 
   const auto& second = results->tests[1];
   CHECK(second.line == 2);
   CHECK(second.result.signal == SIGSEGV);
   CHECK_FALSE(second.result.exit_status);
   CHECK_FALSE(second.result.baseline);
+  CHECK_FALSE(second.result.backtrace);
   CHECK_FALSE(second.spec.output_tap);
   CHECK(second.result.runs == 1);
 
@@ -188,12 +212,44 @@ TEST_CASE("a results file's members may be missing; records of other kinds are p
   CHECK(x.result.subtests[0].outcome == core::SubtestOutcome::pass);
   CHECK(x.result.runs == 1);
   CHECK(results->tests[1].line == 5);
+  CHECK_FALSE(x.result.backtrace);
   CHECK_FALSE(results->tests[1].result.exit_status);
   CHECK_FALSE(results->tests[1].result.log_file);
   REQUIRE(results->summary);
   CHECK_FALSE(results->summary->baseline);
   CHECK_FALSE(results->summary->flaky_fails);
   CHECK(results->complete());
+}
+
+TEST_CASE("a backtrace's members may be missing too") {
+  ResultsFileFixture file;
+  const auto results = file.read(
+      R"({"record":"test","name":"a/x.test","outcome":"timeout","backtrace":{}})"
+      "\n"
+      R"({"record":"test","name":"a/y.test","outcome":"fail","backtrace":null})"
+      "\n"
+      R"({"record":"test","name":"a/z.test","outcome":"fail","backtrace":{"source":"core",)"
+      R"("processes":[{"pid":9,"threads":[{"tid":9,"frames":[{"address":"0xABC"}]}]}]}})"
+      "\n");
+  REQUIRE(results);
+  const auto& empty = results->tests[0].result.backtrace;
+  REQUIRE(empty);
+  CHECK(empty->source == core::BacktraceSource::timeout);
+  CHECK(empty->processes.empty());
+  CHECK_FALSE(empty->core_file);
+  CHECK_FALSE(results->tests[1].result.backtrace);
+  const auto& sparse = results->tests[2].result.backtrace;
+  REQUIRE(sparse);
+  CHECK(sparse->core_bytes == 0);
+  REQUIRE(sparse->processes.size() == 1);
+  CHECK(sparse->processes[0].command.empty());
+  const auto& thread = sparse->processes[0].threads.at(0);
+  CHECK_FALSE(thread.crashed);
+  CHECK_FALSE(thread.frames_cut);
+  REQUIRE(thread.frames.size() == 1);
+  CHECK(thread.frames[0].address == 0xabc);
+  CHECK(thread.frames[0].line == 0);
+  CHECK(thread.frames[0].function.empty());
 }
 
 TEST_CASE("an interrupted run's file: incomplete, with what it has") {
@@ -277,6 +333,31 @@ TEST_CASE("a results file that cannot be used: the error names the file and the 
                    R"("baseline":{"outcome":null,"comparison":"worse"}})"
                    "\n") ==
         where + ":1: test b: baseline: \"comparison\" is not a comparison: worse");
+  const auto with_backtrace = [](const std::string& backtrace) {
+    return R"({"record":"test","name":"b","outcome":"fail","backtrace":)" + backtrace + "}\n";
+  };
+  CHECK(file.error(with_backtrace("[]")) == where + ":1: test b: \"backtrace\" is not an object");
+  CHECK(file.error(with_backtrace(R"({"source":"hang"})")) ==
+        where + ":1: test b: backtrace: \"source\" is not timeout, interrupt or core: hang");
+  CHECK(file.error(with_backtrace(R"({"took_ms":0.5})")) ==
+        where + ":1: test b: backtrace: \"took_ms\" is not a whole number from 0 up");
+  CHECK(file.error(with_backtrace(R"({"processes":[{"pid":1,"threads":[{"frames":[)"
+                                  R"({"address":"0x1"},{"address":140737488355328}]}]}]})")) ==
+        where + ":1: test b: backtrace: process 1: thread 1: frame 2: \"address\" is not a string");
+  for (const char* address : {"7f00", "0x", "0x-1", "0xfg", "0x10000000000000000"}) {
+    CAPTURE(address);
+    CHECK(
+        file.error(with_backtrace(fmt::format(
+            R"({{"processes":[{{"threads":[{{"frames":[{{"address":"{}"}}]}}]}}]}})", address))) ==
+        where +
+            ":1: test b: backtrace: process 1: thread 1: frame 1: \"address\" is not an "
+            "address such as 0x7f0a2c3e9dd0: " +
+            address);
+  }
+  CHECK(file.error(with_backtrace(R"({"processes":[{"threads":[{"crashed":"yes"}]}]})")) ==
+        where + ":1: test b: backtrace: process 1: thread 1: \"crashed\" is not true or false");
+  CHECK(file.error(with_backtrace(R"({"processes":[7]})")) ==
+        where + ":1: test b: backtrace: \"processes\" item 1 is not an object");
   CHECK(file.error(R"({"record":"summary","complete":"yes"})"
                    "\n") == where + ":1: \"complete\" is not true or false");
   CHECK(file.error(good + R"({"record":"summary"})"

@@ -100,3 +100,39 @@ TEST_CASE("journal: a test failing every run is FAIL with its counts") {
   CHECK(result.at("GINSTTEST_RUNS") == "3");
   CHECK(result.at("GINSTTEST_FAILED_RUNS") == "3");
 }
+
+TEST_CASE("journal: the result message has the backtrace, whole but for a cut at 64 KiB, with "
+          "its control characters escaped") {
+  FakeJournal fake;
+  const auto spec = testing::spec_named("grp/crash.test");
+  auto crashed = testing::crashed_result();
+  fake.journal.test_finished(spec, crashed);
+  auto hung = testing::crashed_result();
+  hung.outcome = core::Outcome::timeout;
+  hung.backtrace->source = core::BacktraceSource::timeout;
+  auto& frames = hung.backtrace->processes[0].threads[0].frames;
+  frames.resize(4000, frames[0]); // some 30 bytes a frame: past 64 KiB
+  fake.journal.test_rerun(spec, hung);
+  fake.journal.test_finished(spec, testing::flaky_result());
+
+  REQUIRE(fake.messages.size() == 3); // a result, "run failed", a result
+  const Message& result = fake.messages[0];
+  CHECK(result.at("GINSTTEST_BACKTRACE_SOURCE") == "core");
+  const std::string& text = result.at("GINSTTEST_BACKTRACE");
+  CHECK(text.starts_with("process 4242 (/usr/libexec/grp/crash): 2 threads\n"
+                         "  thread 4243 (worker), crashed:\n"
+                         "    #0  explode\\x1b[2J at crash.c:7 (/grp/crash)\n"));
+  CHECK(text.ends_with("  thread 4241 (helper):\n    #0  poll (/lib/libc.so.6)\n"));
+  CHECK(text.find('\x1b') == std::string::npos);
+
+  const Message& rerun = fake.messages[1];
+  CHECK(rerun.at("MESSAGE_ID") == report::message_id::test_run_failed);
+  CHECK(rerun.at("GINSTTEST_BACKTRACE_SOURCE") == "timeout");
+  const std::string& cut = rerun.at("GINSTTEST_BACKTRACE");
+  CHECK(cut.size() == 64 * 1024 + 3);
+  CHECK(cut.ends_with("..."));
+  CHECK(cut.find("#3999 ") == std::string::npos);
+  // Only the messages of a test with stacks have the fields.
+  CHECK(fake.messages[2].count("GINSTTEST_BACKTRACE") == 0);
+  CHECK(fake.messages[2].count("GINSTTEST_BACKTRACE_SOURCE") == 0);
+}

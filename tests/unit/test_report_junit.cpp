@@ -146,3 +146,51 @@ TEST_CASE("--junit: a test that ran once has its counts, and no rerun elements")
   CHECK(file.text.find("rerun") == std::string::npos);
   CHECK(count(file.text, "<failure ") == 1);
 }
+
+TEST_CASE("--junit: a backtrace is the text of the verdict's failure, before the output") {
+  const auto crashed = testing::crashed_result();
+  core::TestResult hung;
+  hung.outcome = core::Outcome::timeout;
+  hung.reason = "timed out after 5 s";
+  hung.backtrace = testing::crash_backtrace();
+  hung.output_tail = "tick\n";
+  for (const auto outcome : {core::SubtestOutcome::pass, core::SubtestOutcome::fail}) {
+    core::SubtestResult point;
+    point.name = outcome == core::SubtestOutcome::pass ? "/a" : "/b";
+    point.outcome = outcome;
+    point.diagnostics = "got: 2\n";
+    hung.subtests.push_back(point);
+  }
+  const auto file = junit_of({{testing::spec_named("grp/crash.test"), crashed},
+                              {testing::spec_named("grp/hang.test"), hung}});
+  INFO(file.text);
+  CHECK(file.valid);
+  // Line breaks as references, the ESC of a function's name as text.
+  const std::string stacks = "process 4242 (/usr/libexec/grp/crash): 2 threads&#10;"
+                             "  thread 4243 (worker), crashed:&#10;"
+                             "    #0  explode\\x1b[2J at crash.c:7 (/grp/crash)&#10;";
+  CHECK(file.text.find(R"(<failure type="FAIL" message="killed by SIGSEGV">)" + stacks) !=
+        std::string::npos);
+  CHECK(file.text.find("    #0  poll (/lib/libc.so.6)&#10;</failure>\n"
+                       "      <system-out>working&#10;</system-out>\n") != std::string::npos);
+  // A TAP test: the failed point has the verdict, its stacks before its diagnostics.
+  CHECK(file.text.find(R"(<failure type="fail" message="test point failed">)" + stacks) !=
+        std::string::npos);
+  CHECK(file.text.find("(/lib/libc.so.6)&#10;got: 2&#10;</failure>\n"
+                       "      <system-out>tick&#10;</system-out>") != std::string::npos);
+  CHECK(count(file.text, "process 4242") == 2);
+  CHECK(file.text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("--junit: an interrupted test's stacks are the text of its error") {
+  core::TestResult stopped;
+  stopped.outcome = core::Outcome::interrupted;
+  stopped.reason = "interrupted";
+  stopped.backtrace = testing::crash_backtrace();
+  stopped.backtrace->source = core::BacktraceSource::interrupt;
+  const auto file = junit_of({{testing::spec_named("grp/stopped.test"), stopped}});
+  INFO(file.text);
+  CHECK(file.valid);
+  CHECK(file.text.find(R"(<error type="INTERRUPTED" message="interrupted">process 4242 )") !=
+        std::string::npos);
+}

@@ -95,3 +95,31 @@ TEST_CASE("--tap: a test that ran once has no run counts in its YAML block") {
   CHECK(text.find("runs:") == std::string::npos);
   CHECK(text.find("failures:") == std::string::npos);
 }
+
+TEST_CASE("--tap: a failed test's backtrace is a literal block in its YAML, escaped") {
+  const auto spec = testing::spec_named("grp/crash.test");
+  const std::string text = tap_of({{spec, testing::crashed_result()}});
+  INFO(text);
+  Seen seen;
+  tap::Parser parser{seen};
+  parser.feed(text);
+  parser.finish();
+  CHECK(seen.points == std::vector<std::string>{"not ok grp/crash.test"});
+  REQUIRE(seen.yaml.size() == 1);
+  // Last in the block, each line indented under its key.
+  CHECK(seen.yaml[0].find("duration_ms: 40\n"
+                          "backtrace: |\n"
+                          "  process 4242 (/usr/libexec/grp/crash): 2 threads\n"
+                          "    thread 4243 (worker), crashed:\n"
+                          "      #0  explode\\x1b[2J at crash.c:7 (/grp/crash)\n"
+                          "      #1  0x00007f0a2c3e0abc (/lib/libc.so.6)\n") != std::string::npos);
+  CHECK(seen.yaml[0].ends_with("  thread 4241 (helper):\n      #0  poll (/lib/libc.so.6)\n"));
+  CHECK(text.find('\x1b') == std::string::npos);
+  // The block ends where it should: one point, failed.
+  tap::Tally tally;
+  tap::Parser judge{tally};
+  judge.feed(text);
+  judge.finish();
+  CHECK(tally.counts().points == 1);
+  CHECK(tally.counts().failed == 1);
+}

@@ -3,6 +3,7 @@
 #include "report/junit.hpp"
 #include "report/tap.hpp"
 #include "report/tmt.hpp"
+#include "report_results.hpp"
 #include "tap/parser.hpp"
 #include "tap/verdict.hpp"
 
@@ -189,6 +190,18 @@ TEST_CASE("YAML strings escape what YAML forbids even when quoted") {
   CHECK(report::yaml_string("caf\xc3\xa9 \xff") == "\"caf\xc3\xa9 " + fffd + "\"");
 }
 
+TEST_CASE("YAML blocks: each line indented, what YAML cannot carry escaped, else a string") {
+  CHECK(report::yaml_block("a\n  b\n\nc\n", "  ") == "|\n  a\n    b\n  \n  c\n");
+  CHECK(report::yaml_block("no end", "    ") == "|\n    no end\n");
+  // U+2028 breaks a line for YAML 1.1; ESC, CR, NEL, BOM and a stray byte are no text.
+  CHECK(report::yaml_block("x\xe2\x80\xa8y: 1\r\x1b\xc2\x85\xef\xbb\xbf\xff\tz\n", "  ") ==
+        "|\n  x\\xe2\\x80\\xa8y: 1\\x0d\\x1b\\xc2\\x85\\xef\\xbb\\xbf\\xff\tz\n");
+  // The first line would set the block's indentation: a quoted string instead.
+  CHECK(report::yaml_block("  indented\nnot\n", "  ") == "\"  indented\\nnot\\n\"\n");
+  CHECK(report::yaml_block("\nx", "  ") == "\"\\nx\"\n");
+  CHECK(report::yaml_block("", "  ") == "\"\"\n");
+}
+
 TEST_CASE("XML text: entities, references for line breaks, nothing XML cannot carry") {
   CHECK(report::xml_text("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
   CHECK(report::xml_text("1\n2\t3\r") == "1&#10;2&#9;3&#13;");
@@ -326,4 +339,69 @@ TEST_CASE("JUnit classnames and tmt names and durations") {
   CHECK(report::tmt_duration(std::chrono::milliseconds{999}) == "00:00:00");
   CHECK(report::tmt_duration(std::chrono::seconds{3725}) == "01:02:05");
   CHECK(report::tmt_duration(std::chrono::hours{100} + std::chrono::seconds{59}) == "100:00:59");
+}
+
+TEST_CASE("the console shows a backtrace after the FAIL line and its notes, before the output, "
+          "escaped") {
+  const auto spec = testing::spec_named("grp/crash.test");
+  auto result = testing::crashed_result();
+  result.notes.push_back("a note");
+  report::ConsoleOptions options;
+  options.quiet = true; // failures are shown whole all the same
+  const std::string text = console_output(
+      options, [&](report::Console& console) { console.test_finished(spec, result); });
+  INFO(text);
+  CHECK(text == "FAIL: grp/crash.test (killed by SIGSEGV)\n"
+                "  note: a note\n"
+                "  Backtrace of grp/crash.test from its core (2.1 MB, kept as "
+                "/reports/grp_crash.test/core):\n"
+                "  process 4242 (/usr/libexec/grp/crash): 2 threads\n"
+                "    thread 4243 (worker), crashed:\n"
+                "      #0  explode\\x1b[2J at crash.c:7 (/grp/crash)\n"
+                "      #1  0x00007f0a2c3e0abc (/lib/libc.so.6)\n"
+                "      ... (the frames stop at the tool's limit)\n"
+                "    thread 4242 (crash):\n"
+                "      #0  wait_for_worker at crash.c:20 (/grp/crash)\n"
+                "      #1  main at crash.c:30 (/grp/crash)\n"
+                "  process 4241 (/usr/libexec/grp/helper --serve): 1 thread\n"
+                "    (incomplete: thread 4244 vanished)\n"
+                "    thread 4241 (helper):\n"
+                "      #0  poll (/lib/libc.so.6)\n"
+                "  | working\n");
+}
+
+TEST_CASE("the console says when live stacks were taken, and shows a failed run's before it "
+          "runs again") {
+  const auto spec = testing::spec_named("grp/\x1b[2Jhang.test");
+  core::TestResult hung;
+  hung.outcome = core::Outcome::timeout;
+  hung.reason = "timed out after 5 s";
+  hung.backtrace = testing::crash_backtrace();
+  hung.backtrace->source = core::BacktraceSource::timeout;
+  hung.backtrace->took = std::chrono::milliseconds{1234};
+  core::TestResult stopped;
+  stopped.outcome = core::Outcome::interrupted;
+  stopped.reason = "interrupted";
+  stopped.backtrace = hung.backtrace;
+  stopped.backtrace->source = core::BacktraceSource::interrupt;
+  stopped.backtrace->took = std::chrono::milliseconds{50};
+  auto crashed = testing::crashed_result();
+  crashed.backtrace->core_file.reset();
+  crashed.backtrace->core_bytes = 812;
+  const std::string text = console_output({}, [&](report::Console& console) {
+    console.test_rerun(spec, hung);
+    console.test_finished(spec, stopped);
+    console.test_finished(spec, crashed);
+  });
+  INFO(text);
+  const std::string name = "grp/\\x1b[2Jhang.test";
+  CHECK(text.find("RERUN: " + name + " (run 1: timed out after 5 s)\n  Stacks of " + name +
+                  "'s processes when it timed out (captured in 1.23 s):\n  process 4242 ") !=
+        std::string::npos);
+  CHECK(text.find("FAIL: " + name + " (interrupted)\n  Stacks of " + name +
+                  "'s processes when the run was interrupted (captured in 0.05 s):\n") !=
+        std::string::npos);
+  CHECK(text.find("  Backtrace of " + name + " from its core (812 bytes, not kept):\n") !=
+        std::string::npos);
+  CHECK(text.find('\x1b') == std::string::npos);
 }

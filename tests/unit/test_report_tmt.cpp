@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,13 +16,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// results.yaml for `results` and `summary`, written in a fresh TMT_TEST_DATA whose logs/ holds
-// the log files the results name (under /logs): tmt lists only logs that exist.
+// results.yaml for `results` and `summary`, written in TMT_TEST_DATA `data` (a fresh one when
+// not given) whose logs/ holds the log files the results name (under /logs): tmt lists only logs
+// that exist.
 std::string results_yaml(std::vector<std::pair<core::TestSpec, core::TestResult>> results,
-                         const core::RunSummary& summary) {
+                         const core::RunSummary& summary, std::optional<fs::path> data_dir = {}) {
   auto dir = util::TempDir::create(fs::temp_directory_path(), "tmt");
   REQUIRE(dir);
-  const fs::path data = dir->path();
+  const fs::path data = data_dir.value_or(dir->path());
   fs::create_directory(data / "logs");
   const auto move_log = [&](std::optional<fs::path>& log) {
     if (log) {
@@ -104,4 +106,51 @@ TEST_CASE("tmt: a test that ran once has no run notes") {
         std::string::npos);
   CHECK(text.find("runs=") == std::string::npos);
   CHECK(text.find("flaky=") == std::string::npos);
+}
+
+TEST_CASE("tmt: a backtrace is a log of its own, whole, listed after the output") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "tmt");
+  REQUIRE(dir);
+  const fs::path data = dir->path();
+  auto result = testing::crashed_result();
+  // Past the console's limits: the file has every frame.
+  result.backtrace->processes[0].threads[0].frames.resize(40);
+  const auto text = results_yaml({{testing::spec_named("grp/crash.test"), result}}, {}, data);
+  INFO(text);
+  CHECK(text.find("  log:\n    - \"logs/grp_crash.test.txt\"\n"
+                  "    - \"logs/grp_crash.test.backtrace.txt\"\n  note:\n") != std::string::npos);
+  std::ostringstream written;
+  written << std::ifstream{data / "logs" / "grp_crash.test.backtrace.txt"}.rdbuf();
+  CHECK(written.str() == core::to_text(*result.backtrace, core::whole_text));
+  CHECK(written.str().find("#39 ") != std::string::npos);
+  CHECK(written.str().find("more frames") == std::string::npos);
+}
+
+TEST_CASE("tmt: the backtrace of a later run is named after that run; one that cannot be written "
+          "is a note") {
+  auto dir = util::TempDir::create(fs::temp_directory_path(), "tmt");
+  REQUIRE(dir);
+  const fs::path data = dir->path();
+  auto result = testing::failed_every_run_result();
+  result.backtrace = testing::crash_backtrace();
+  core::TestResult unlogged = testing::crashed_result();
+  unlogged.log_file.reset();
+  const auto text = results_yaml({{testing::spec_named("grp/broken.test"), result},
+                                  {testing::spec_named("grp/crash.test"), unlogged}},
+                                 {}, data);
+  INFO(text);
+  CHECK(text.find("    - \"logs/grp_broken.test@3.txt\"\n"
+                  "    - \"logs/grp_broken.test@3.backtrace.txt\"\n") != std::string::npos);
+  CHECK(fs::exists(data / "logs" / "grp_broken.test@3.backtrace.txt"));
+  // Without a log, in logs/ all the same.
+  CHECK(text.find("    - \"logs/grp_crash.test.backtrace.txt\"\n") != std::string::npos);
+
+  // A directory in the way.
+  fs::remove(data / "results.yaml");
+  fs::remove(data / "logs" / "grp_crash.test.backtrace.txt");
+  fs::create_directory(data / "logs" / "grp_crash.test.backtrace.txt");
+  const auto blocked = results_yaml({{testing::spec_named("grp/crash.test"), unlogged}}, {}, data);
+  INFO(blocked);
+  CHECK(blocked.find("backtrace.txt\"\n") == std::string::npos);
+  CHECK(blocked.find("    - \"backtrace not written: ") != std::string::npos);
 }
