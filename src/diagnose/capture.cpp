@@ -34,7 +34,7 @@ struct ToolRun {
   int wait_status = -1;
   std::string failure; // why it could not run, or was killed
 
-  bool started() const { return pid > 0 || !failure.empty(); }
+  bool started() const { return pid > 0 || wait_status >= 0 || !failure.empty(); }
   bool running() const { return pid > 0; }
 };
 
