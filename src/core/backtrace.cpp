@@ -31,21 +31,33 @@ const ThreadStack* first_thread(const Backtrace& backtrace) {
   return first;
 }
 
+namespace {
+
+// A name from a test's files on one line: a line break would pass for another frame.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    c = c == '\n' || c == '\r' ? ' ' : c;
+  }
+  return text;
+}
+
+} // namespace
+
 std::string describe(const Frame& frame, std::size_t index) {
   std::string line = fmt::format("#{:<2} ", index);
   if (frame.function.empty()) {
     line += fmt::format("{:#018x}", frame.address);
   } else {
-    line += frame.function;
+    line += one_line(frame.function);
   }
   if (!frame.file.empty()) {
-    line += fmt::format(" at {}", frame.file);
+    line += fmt::format(" at {}", one_line(frame.file));
     if (frame.line != 0) {
       line += fmt::format(":{}", frame.line);
     }
   }
   if (!frame.module.empty()) {
-    line += fmt::format(" ({})", frame.module);
+    line += fmt::format(" ({})", one_line(frame.module));
   }
   return line;
 }
@@ -63,7 +75,8 @@ void append_thread(std::string& out, const ThreadStack& thread, std::size_t max_
     out += fmt::format("    {}\n", describe(thread.frames[i], i));
   }
   if (shown < thread.frames.size()) {
-    out += fmt::format("    ... {} more frames\n", thread.frames.size() - shown);
+    const auto cut = thread.frames.size() - shown;
+    out += fmt::format("    ... {} more frame{}\n", cut, cut == 1 ? "" : "s");
   } else if (thread.frames_cut) {
     out += "    ... (the frames stop at the tool's limit)\n";
   }
@@ -124,8 +137,8 @@ std::string to_text(const Backtrace& backtrace, const TextLimits& limits) {
     }
   }
   if (others_cut > 0) {
-    out += fmt::format("... {} more threads (the whole backtrace is in the JSON report)\n",
-                       others_cut);
+    out += fmt::format("... {} more thread{} (the whole backtrace is in the JSON report)\n",
+                       others_cut, others_cut == 1 ? "" : "s");
   }
   return out;
 }

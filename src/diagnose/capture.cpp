@@ -34,7 +34,7 @@ struct ToolRun {
   int wait_status = -1;
   std::string failure; // why it could not run, or was killed
 
-  bool started() const { return pid > 0 || !failure.empty(); }
+  bool started() const { return pid > 0 || wait_status >= 0 || !failure.empty(); }
   bool running() const { return pid > 0; }
 };
 
@@ -109,7 +109,8 @@ void stop(ToolRun& run, std::string why) {
     return;
   }
   if (run.wait_status < 0) {
-    ::kill(run.pid, SIGKILL);
+    // Its whole process group (its own), should it have started others.
+    ::kill(-run.pid, SIGKILL);
     int status = 0;
     while (::waitpid(run.pid, &status, 0) < 0 && errno == EINTR) {
     }

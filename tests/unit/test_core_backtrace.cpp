@@ -30,6 +30,14 @@ core::ProcessStacks process_of(pid_t pid, std::vector<core::ThreadStack> threads
 
 } // namespace
 
+TEST_CASE("a line break in a name from the test's files does not make another frame") {
+  core::Frame frame;
+  frame.function = "evil\n#1  forged";
+  frame.file = "a\rb.c";
+  frame.line = 3;
+  CHECK(core::describe(frame, 0) == "#0  evil #1  forged at a b.c:3");
+}
+
 TEST_CASE("backtrace: a frame is one line, with what is known of it") {
   CHECK(core::describe(Frame{0x401000, "parent_waits", "tree.c", 6, "/tmp/tree"}, 1) ==
         "#1  parent_waits at tree.c:6 (/tmp/tree)");
@@ -88,7 +96,7 @@ TEST_CASE("backtrace: what the limits cut is counted") {
                 "process 20: 2 threads\n"
                 "  thread 20:\n"
                 "    #0  f0\n"
-                "... 1 more threads (the whole backtrace is in the JSON report)\n");
+                "... 1 more thread (the whole backtrace is in the JSON report)\n");
   // A thread the tool cut, within the limits: said so, with no count.
   backtrace.processes[1].threads[0].frames_cut = true;
   CHECK(core::to_text(backtrace, core::whole_text)

@@ -98,7 +98,9 @@ TEST_CASE("a tool that does not end by the deadline is killed, and the reason na
       util::TempDir::create(std::filesystem::temp_directory_path(), "capture", util::Stamp::no);
   REQUIRE(dir);
   const auto tool = dir->path() / "stuck-tool";
-  std::ofstream{tool} << "#!/bin/sh\nexec sleep 30\n";
+  // It starts a process of its own, which must not outlive it either.
+  std::filesystem::copy_file("/bin/sleep", dir->path() / "sleeper");
+  std::ofstream{tool} << "#!/bin/sh\n\"${0%/*}/sleeper\" 30\n";
   std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
   SleepingPair pair;
   diagnose::CaptureSettings settings;
@@ -116,9 +118,82 @@ TEST_CASE("a tool that does not end by the deadline is killed, and the reason na
     CHECK(process.threads.empty());
     CHECK(process.error.find("deadline") != std::string::npos);
   }
-  // Nothing of the tool is left: only the pair's processes are our descendants.
-  for (const pid_t pid : diagnose::descendants(::getpid())) {
-    CHECK(diagnose::command_line(pid).find("sleep 30") == std::string::npos);
+  // Nothing of the tool is left anywhere: no process runs from its directory.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") == std::string::npos) {
+      CHECK(diagnose::command_line(std::stoi(name), 4096).find(dir->path().string()) ==
+            std::string::npos);
+    }
   }
+  (void)dir->remove();
+}
+
+TEST_CASE("a core systemd-coredump is still storing is asked for again, then read") {
+  auto dir =
+      util::TempDir::create(std::filesystem::temp_directory_path(), "coredump", util::Stamp::no);
+  REQUIRE(dir);
+  const auto& d = dir->path();
+  // coredumpctl as systemd-coredump answers before the core is stored, twice, then with it;
+  // each call's arguments are logged. eu-stack reads whatever core it is given.
+  const auto coredumpctl = d / "coredumpctl";
+  std::ofstream{coredumpctl} << "#!/bin/sh\n"
+                             << "echo \"$*\" >>" << (d / "calls").string() << "\n"
+                             << "[ $(wc -l <" << (d / "calls").string() << ") -ge 3 ] || "
+                             << "{ echo 'No coredumps found.'; exit 1; }\n"
+                             << "for a; do case $a in --output=*) echo core >\"${a#--output=}\";; "
+                                "esac; done\n";
+  const auto eu_stack = d / "eu-stack";
+  std::ofstream{eu_stack} << "#!/bin/sh\nprintf 'PID 9 - core\\nTID 9:\\n"
+                             "#0  0x0000000000401000 crash_here - /usr/bin/app\\n'\n";
+  for (const auto& tool : {coredumpctl, eu_stack}) {
+    std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
+  }
+  diagnose::CaptureSettings settings;
+  settings.eu_stack = eu_stack;
+  settings.coredumpctl = coredumpctl;
+  settings.env = environment();
+  const auto since = std::chrono::system_clock::time_point{std::chrono::seconds{1700000000}};
+  auto capture = diagnose::Capture::of_coredump(settings, "/usr/bin/app", since, d / "core");
+  const auto backtrace = run_to_end(capture);
+
+  std::ifstream calls{d / "calls"};
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(calls, line);) {
+    lines.push_back(line);
+  }
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "--no-pager --quiet --since=@1700000000 --output=" + (d / "core").string() +
+                        " dump /usr/bin/app");
+  CHECK(backtrace.source == core::BacktraceSource::core);
+  REQUIRE(backtrace.processes.size() == 1);
+  CHECK(backtrace.processes[0].command == "/usr/bin/app");
+  REQUIRE(backtrace.processes[0].threads.size() == 1);
+  CHECK(backtrace.processes[0].threads[0].crashed);
+  CHECK(backtrace.processes[0].threads[0].frames.at(0).function == "crash_here");
+  CHECK(backtrace.core_file == d / "core");
+  CHECK(backtrace.core_bytes == 5);
+  (void)dir->remove();
+}
+
+TEST_CASE("no core from systemd-coredump by the deadline is said") {
+  auto dir =
+      util::TempDir::create(std::filesystem::temp_directory_path(), "coredump", util::Stamp::no);
+  REQUIRE(dir);
+  const auto coredumpctl = dir->path() / "coredumpctl";
+  std::ofstream{coredumpctl} << "#!/bin/sh\necho 'No coredumps found.'\nexit 1\n";
+  std::filesystem::permissions(coredumpctl, std::filesystem::perms::owner_all);
+  diagnose::CaptureSettings settings;
+  settings.eu_stack = "/nonexistent/eu-stack";
+  settings.coredumpctl = coredumpctl;
+  settings.env = environment();
+  settings.timeout = std::chrono::milliseconds{600};
+  auto capture = diagnose::Capture::of_coredump(
+      settings, "/usr/bin/app", std::chrono::system_clock::now(), dir->path() / "core");
+  const auto backtrace = run_to_end(capture);
+  REQUIRE(backtrace.processes.size() == 1);
+  CHECK(backtrace.processes[0].threads.empty());
+  CHECK(backtrace.processes[0].error == "systemd-coredump gave no core: No coredumps found.");
+  CHECK_FALSE(backtrace.core_file);
   (void)dir->remove();
 }
