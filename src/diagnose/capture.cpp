@@ -297,9 +297,11 @@ std::vector<core::ProcessStacks> processes_found(const ToolRun& run, core::Backt
 
 } // namespace
 
-core::Backtrace Capture::finish() {
-  const auto limit = fmt::format("no stack within the capture's deadline of {} s",
-                                 std::chrono::duration<double>(m_settings.timeout).count());
+core::Backtrace Capture::finish(std::string_view cut_short) {
+  const auto limit = !cut_short.empty()
+                         ? std::string{cut_short}
+                         : fmt::format("no stack within the capture's deadline of {} s",
+                                       std::chrono::duration<double>(m_settings.timeout).count());
   for (auto& run : m_runs) {
     if (!run.started()) {
       run.failure = limit;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ginsttest::diagnose {
@@ -66,8 +67,9 @@ public:
   Clock::time_point wake_by() const;
   bool past_deadline() const { return Clock::now() >= m_deadline; }
 
-  // Kills what still runs and returns the stacks found.
-  core::Backtrace finish();
+  // Kills what still runs and returns the stacks found. What was not captured is named with
+  // `cut_short` when given (the capture was ended early), else with its deadline.
+  core::Backtrace finish(std::string_view cut_short = {});
 
 private:
   Capture(const CaptureSettings& settings, core::BacktraceSource source);

@@ -28,13 +28,16 @@ struct Watcher::Entry {
   // Stacks being taken (then the tree is stopped), or a core being read (then it has ended).
   std::optional<diagnose::Capture> capture;
   bool stop_after_capture = false;
+  // Stacks asked for before the monitor's pid came (at most its first 20 ms): taken once it has.
+  std::optional<core::BacktraceSource> capture_owed;
   bool core_looked_for = false;
   std::optional<core::Backtrace> backtrace;
   std::vector<std::string> notes;
 
-  // Keeps what the capture found, and stops the tree if that was waiting for it.
-  void end_capture() {
-    backtrace = capture->finish();
+  // Keeps what the capture found (`cut_short`: why it ended before its tools did), and stops
+  // the tree if that was waiting for it.
+  void end_capture(std::string_view cut_short = {}) {
+    backtrace = capture->finish(cut_short);
     capture.reset();
     if (std::exchange(stop_after_capture, false)) {
       watched.tree.terminate();
@@ -113,6 +116,10 @@ void Watcher::stop(Entry& entry, core::BacktraceSource source) {
   const bool wanted =
       diagnoser && (source != core::BacktraceSource::interrupt || diagnoser->on_interrupt());
   if (wanted && !entry.capture && !entry.watched.tree.finished()) {
+    if (entry.watched.tree.monitor() <= 0) {
+      entry.capture_owed = source; // see take_owed_capture
+      return;
+    }
     // Before any signal: a process stopping on SIGTERM would no longer show where it hung.
     entry.capture = diagnoser->stacks(entry.watched.tree.monitor(), source);
   }
@@ -121,6 +128,16 @@ void Watcher::stop(Entry& entry, core::BacktraceSource source) {
     return;
   }
   entry.watched.tree.terminate();
+}
+
+void Watcher::take_owed_capture(Entry& entry) {
+  if (!entry.capture_owed) {
+    return;
+  }
+  entry.watched.tree.read_reports();
+  if (entry.watched.tree.monitor() > 0 || entry.watched.tree.finished()) {
+    stop(entry, *std::exchange(entry.capture_owed, std::nullopt));
+  }
 }
 
 void Watcher::terminate_all(int signo) {
@@ -132,8 +149,9 @@ void Watcher::terminate_all(int signo) {
 
 void Watcher::kill_all() {
   for (auto& entry : m_watched) {
+    entry->capture_owed.reset();
     if (entry->capture) {
-      entry->end_capture(); // what it has found so far
+      entry->end_capture("the capture was cut short: the run was interrupted again");
     }
     entry->watched.tree.kill();
   }
@@ -193,6 +211,7 @@ Woken Watcher::poll_once(std::optional<Clock::time_point> wake_by) {
   }
   const auto now = Clock::now();
   for (auto& entry : m_watched) {
+    take_owed_capture(*entry);
     if (entry->capture) {
       entry->capture->on_poll(fds);
       if (entry->capture->done() || entry->capture->past_deadline()) {

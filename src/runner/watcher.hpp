@@ -105,6 +105,8 @@ private:
   void collect_ended(std::vector<Ended>& out);
   // Ends the tree: after taking its stacks, when its diagnoser takes them on `source`.
   static void stop(Entry& entry, core::BacktraceSource source);
+  // Stacks asked for before the tree's monitor had sent its pid are taken once it has.
+  static void take_owed_capture(Entry& entry);
   // A crashed tree's core is to be read before it is told as ended: true while it is.
   static bool reading_core(Entry& entry);
 

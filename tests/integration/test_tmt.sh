@@ -44,7 +44,7 @@ assert_eq "$(cat "$SCRATCH/seen")" "$expected" "entries of results.yaml"
 # Each test that ran has its whole output as its log; TMT_TEST_DATA was the runner's alone.
 assert_eq "$(cat "$data/logs/grp_pass.test.txt")" "hello unset" "the log of grp/pass.test"
 assert_eq "$(cat "$data/logs/grp_fail.test.txt")" "broken" "the log of grp/fail.test"
-grep -A8 -F 'name: "/grp/hang"' "$data/results.yaml" | grep -qF 'TIMEOUT: timed out after 1 s' \
+grep -A16 -F 'name: "/grp/hang"' "$data/results.yaml" | grep -qF 'TIMEOUT: timed out after 1 s' \
     || fail "the timeout has no note"
 # A log whose file name YAML cannot spell is not listed, and a note says so.
 grep -a -A8 -F 'name: "/grp/odd' "$data/results.yaml" | grep -aqF 'log not listed, its file name is not UTF-8' \
