@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 extern char** environ;
@@ -34,8 +35,19 @@ struct SleepingPair {
     ::posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);
     char ready;
-    REQUIRE(::read(fds[0], &ready, 1) == 1); // both sleeps started
+    REQUIRE(::read(fds[0], &ready, 1) == 1); // both sleeps forked
     ::close(fds[0]);
+    // ... and both executed: a fork not yet past its exec is still the shell.
+    for (int tries = 0; tries < 500 && !both_sleeping(); tries++) {
+      ::usleep(10000);
+    }
+    REQUIRE(both_sleeping());
+  }
+  bool both_sleeping() const {
+    const auto children = diagnose::descendants(pid);
+    return children.size() == 2 && std::all_of(children.begin(), children.end(), [](pid_t child) {
+             return diagnose::command_line(child) == "sleep 60";
+           });
   }
   ~SleepingPair() {
     for (const pid_t child : diagnose::descendants(pid)) {
