@@ -110,3 +110,17 @@ bt_json() {
     PYTHONPATH=$BT_DIR${PYTHONPATH:+:$PYTHONPATH} python3 - "$@" ||
         fail "the JSON report does not hold what was expected (see the Python traceback above)"
 }
+
+# assert_tree_stacks_shown: the console of the last run shows both of hang_tree's functions and
+# one heading per process of $SCRATCH/tree.pids, and eu-stack ran once on each of them (no
+# process missed, none traced twice).
+assert_tree_stacks_shown() {
+    local pids
+    pids=$(paste -sd ' ' "$SCRATCH/tree.pids")
+    assert_frame "$OUT" hang_in_parent hang_tree.c hang_tree
+    assert_frame "$OUT" hang_in_child hang_tree.c hang_tree
+    assert_eq "$(process_headings "$OUT" hang_tree | paste -sd ' ')" "$pids" \
+        "processes shown on the console"
+    assert_eq "$(sed -n 's/.*--pid=\([0-9]*\).*/\1/p' "$EU_STACK_LOG" | sort -n | paste -sd ' ')" \
+        "$pids" "processes eu-stack was run on (one run each)"
+}

@@ -49,11 +49,7 @@ interrupt_hang --backtraces=yes
 elapsed=$(($(now_ms) - start))
 assert_interrupted
 pids=$(paste -sd ' ' "$SCRATCH/tree.pids")
-assert_frame "$OUT" hang_in_parent hang_tree.c hang_tree
-assert_frame "$OUT" hang_in_child hang_tree.c hang_tree
-assert_eq "$(process_headings "$OUT" hang_tree | paste -sd ' ')" "$pids" "processes shown on the console"
-assert_eq "$(sed -n 's/.*--pid=\([0-9]*\).*/\1/p' "$EU_STACK_LOG" | sort -n | paste -sd ' ')" "$pids" \
-    "processes eu-stack was run on (one run each)"
+assert_tree_stacks_shown
 bt_json "$json" "$pids" <<'PY'
 import sys
 from backtrace_json import *

@@ -60,14 +60,8 @@ elapsed_bt=$ELAPSED
 assert_timed_out
 pids=$(paste -sd ' ' "$SCRATCH/tree.pids")
 
-# The console: the frames of both functions, and one heading per process, by the host's pids.
-assert_frame "$OUT" hang_in_parent hang_tree.c hang_tree
-assert_frame "$OUT" hang_in_child hang_tree.c hang_tree
-assert_eq "$(process_headings "$OUT" hang_tree | paste -sd ' ')" "$pids" "processes shown on the console"
-
-# eu-stack ran once per process of the tree: no process missed, none traced twice.
-assert_eq "$(sed -n 's/.*--pid=\([0-9]*\).*/\1/p' "$EU_STACK_LOG" | sort -n | paste -sd ' ')" "$pids" \
-    "processes eu-stack was run on (one run each)"
+# The console shows each process's stacks, and eu-stack ran once on each.
+assert_tree_stacks_shown
 assert_eq "$(eu_stack_runs)" 3 "eu-stack runs"
 
 took_ms=$(bt_json "$json" "$pids" "$(cat "$SCRATCH/parent.pid")" "$bt_timeout" <<'PY'
