@@ -105,6 +105,14 @@ for name, (msgid, outcome, message, priority) in expect.items():
     assert message is None or e["MESSAGE"] == message, e
     assert re.fullmatch(r"\d+", e["GINSTTEST_DURATION_USEC"]), e
     assert e["GINSTTEST_FILE"].endswith(name), e
+# The hung test's stacks, taken before the stop (with eu-stack installed), as fields of its
+# result; no other result has any.
+if os.access("/usr/bin/eu-stack", os.X_OK):
+    hang = by_test["grp/hang.test"]
+    assert hang.get("GINSTTEST_BACKTRACE_SOURCE") == "timeout", hang
+    assert re.search(r"^process \d+ \(sleep 100\): 1 thread$", hang["GINSTTEST_BACKTRACE"], re.M), hang
+    assert re.search(r"^ +#0 ", hang["GINSTTEST_BACKTRACE"], re.M), hang
+assert not [e for n, e in by_test.items() if n != "grp/hang.test" and "GINSTTEST_BACKTRACE" in e]
 for name in ("grp/pass.test", "grp/fail.test", "grp/skip.test", "grp/tap.test"):
     log = by_test[name]["GINSTTEST_LOG"]
     assert log.startswith(logs + "/") and os.path.isfile(log), by_test[name]
