@@ -100,7 +100,8 @@ for name, (function, source, signals) in expect.items():
     if name == "crash/null-deref.test":
         # The kernel writes the crashing thread first; here it is not the main thread.
         assert len(process["threads"]) == 2, process["threads"]
-        assert frame(others[0], "main") and not frame(crashed[0], "main"), process["threads"]
+        # (The main thread may still be returning from pthread_create: its frames vary.)
+        assert not frame(crashed[0], "main"), process["threads"]
         assert crashed[0]["tid"] != process["pid"] and others[0]["tid"] == process["pid"], process
     print(name, r["signal"], bt["core_bytes"])
 '
