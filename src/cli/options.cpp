@@ -581,13 +581,11 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (scale != 1) {
     text.remove_suffix(1);
   }
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
-      value > ~std::uint64_t{0} / scale) {
+  const auto value = util::to_number<std::uint64_t>(text);
+  if (!value || *value > ~std::uint64_t{0} / scale) {
     return std::nullopt;
   }
-  return value * scale;
+  return *value * scale;
 }
 
 // Diagnosis: --backtraces, --backtrace-timeout, --max-core-size.

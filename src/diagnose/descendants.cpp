@@ -1,11 +1,11 @@
 #include "diagnose/descendants.hpp"
 
 #include "util/file.hpp"
+#include "util/strings.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
 
-#include <charconv>
 #include <map>
 #include <optional>
 
@@ -14,12 +14,8 @@ namespace ginsttest::diagnose {
 namespace {
 
 std::optional<pid_t> pid_named(std::string_view name) {
-  pid_t pid = 0;
-  const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-  if (ec != std::errc{} || end != name.data() + name.size() || pid <= 0) {
-    return std::nullopt;
-  }
-  return pid;
+  const auto pid = util::to_number<pid_t>(name);
+  return pid && *pid > 0 ? pid : std::nullopt;
 }
 
 // The text of a small file of /proc; "" when it cannot be read.

@@ -1,9 +1,9 @@
 #include "diagnose/eu_stack.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
-
-#include <charconv>
 
 namespace ginsttest::diagnose {
 
@@ -41,19 +41,6 @@ std::vector<std::string> tool_environment(const std::vector<std::string>& base) 
 
 namespace {
 
-template <typename Number> std::optional<Number> number(std::string_view text, int base = 10) {
-  Number value{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // "#3  0x00007f0a2c3e9dd0 parent_waits - /tmp/tree": the frame, or nullopt.
 std::optional<core::Frame> parse_frame(std::string_view line) {
   const auto space = line.find(' ');
@@ -64,18 +51,18 @@ std::optional<core::Frame> parse_frame(std::string_view line) {
   rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
   const auto address_end = std::min(rest.find(' '), rest.size());
   std::string_view address = rest.substr(0, address_end);
-  if (!starts_with(address, "0x")) {
+  if (!address.starts_with("0x")) {
     return std::nullopt;
   }
   core::Frame frame;
-  frame.address = number<std::uint64_t>(address.substr(2), 16).value_or(0);
+  frame.address = util::to_number<std::uint64_t>(address.substr(2), 16).value_or(0);
   rest.remove_prefix(address_end);
   rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
   // The module follows the last " - ": C++ names hold spaces, paths rarely that.
   if (const auto dash = rest.rfind(" - "); dash != std::string_view::npos) {
     frame.module = std::string{rest.substr(dash + 3)};
     rest = rest.substr(0, dash);
-  } else if (starts_with(rest, "- ")) {
+  } else if (rest.starts_with("- ")) {
     frame.module = std::string{rest.substr(2)};
     rest = {};
   }
@@ -96,17 +83,17 @@ void parse_source(std::string_view line, core::Frame& frame) {
   }
   auto before = line.rfind(':', last - 1);
   if (before != std::string_view::npos &&
-      number<unsigned>(line.substr(before + 1, last - before - 1))) {
+      util::to_number<unsigned>(line.substr(before + 1, last - before - 1))) {
     last = before;
   }
-  frame.line =
-      number<unsigned>(line.substr(last + 1, line.find(':', last + 1) - last - 1)).value_or(0);
+  frame.line = util::to_number<unsigned>(line.substr(last + 1, line.find(':', last + 1) - last - 1))
+                   .value_or(0);
   frame.file = std::string{line.substr(0, last)};
 }
 
 // eu-stack's words for a process it could not attach to, in ours, with its own kept.
 std::string explain(std::string_view message) {
-  const bool attaching = starts_with(message, "dwfl_linux_proc_");
+  const bool attaching = message.starts_with("dwfl_linux_proc_");
   if (attaching && (message.find("No such file or directory") != std::string_view::npos ||
                     message.find("No such process") != std::string_view::npos)) {
     return "the process was gone";
@@ -125,20 +112,20 @@ public:
   explicit Parser(pid_t pid) : m_pid(pid) {}
 
   void line(std::string_view text) {
-    if (starts_with(text, "PID ")) {
+    if (text.starts_with("PID ")) {
       const auto end = std::min(text.find(' ', 4), text.size());
       m_processes.push_back(core::ProcessStacks{});
-      m_processes.back().pid = number<pid_t>(text.substr(4, end - 4)).value_or(0);
-    } else if (starts_with(text, "TID ") && !m_processes.empty()) {
+      m_processes.back().pid = util::to_number<pid_t>(text.substr(4, end - 4)).value_or(0);
+    } else if (text.starts_with("TID ") && !m_processes.empty()) {
       auto& thread = m_processes.back().threads.emplace_back();
-      thread.tid = number<pid_t>(text.substr(4, text.find(':') - 4)).value_or(0);
-    } else if (starts_with(text, "#") && thread()) {
+      thread.tid = util::to_number<pid_t>(text.substr(4, text.find(':') - 4)).value_or(0);
+    } else if (text.starts_with("#") && thread()) {
       if (auto frame = parse_frame(text)) {
         thread()->frames.push_back(std::move(*frame));
       }
-    } else if (starts_with(text, "    ") && thread() && !thread()->frames.empty()) {
+    } else if (text.starts_with("    ") && thread() && !thread()->frames.empty()) {
       parse_source(text, thread()->frames.back());
-    } else if (starts_with(text, "eu-stack: ")) {
+    } else if (text.starts_with("eu-stack: ")) {
       error(text.substr(10));
     }
   }
@@ -162,7 +149,7 @@ private:
   void error(std::string_view message) {
     // The unwinder stops at the bottom of every stack it has no unwind data for (_start,
     // clone): with frames already found, that is the end of the stack.
-    if (starts_with(message, "dwfl_thread_getframes") && thread() && !thread()->frames.empty()) {
+    if (message.starts_with("dwfl_thread_getframes") && thread() && !thread()->frames.empty()) {
       return;
     }
     if (m_processes.empty()) {

@@ -1,6 +1,8 @@
 // Small string helpers shared by several modules.
 #pragma once
 
+#include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,17 @@ template <typename Each> void for_each_line(std::string_view text, Each each) {
 
 // The last `count` lines of `text` (a final line without '\n' counts as one); empty for 0.
 std::string_view last_lines(std::string_view text, unsigned count);
+
+// `text` read whole as a number in `base` (no sign for unsigned types, no spaces); nullopt when
+// it is anything else or out of range.
+template <typename Number> std::optional<Number> to_number(std::string_view text, int base = 10) {
+  Number value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 // strerror() as a std::string, safe to call from several places.
 std::string errno_text(int err);
