@@ -110,7 +110,7 @@ make_private_tmp_parent(const std::vector<std::filesystem::path>& bases,
     util::remove_stale_dirs(absolute, private_tmp_parent_prefix);
     auto dir = util::TempDir::create(
         absolute, fmt::format("{}{}", private_tmp_parent_prefix, ::getpid()), util::Stamp::yes);
-    if (dir && ::fchmod(dir->fd(), parent_mode) == 0) {
+    if (dir && dir->lock_as_live() && ::fchmod(dir->fd(), parent_mode) == 0) {
       const bool host_paths =
           !in_host_tmp(dir->path()) && (!owner || passable_by(dir->path(), *owner));
       return PrivateTmpParent{std::move(*dir), host_paths};

@@ -15,6 +15,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,7 +63,19 @@ util::Status make_private_dir(const std::filesystem::path& path,
 
 constexpr std::string_view run_dir_prefix = "ginsttest-run-";
 
-// The run's directory: outside /tmp when root, since tests may get a /tmp of their own.
+// What the run's directory adds to its base in the longest socket path under it, the bus of
+// fresh servers: "/ginsttest-run-PID-XXXXXX/runtime-N/bus", with room for large PIDs and N.
+constexpr std::size_t run_dir_socket_suffix = 1 + run_dir_prefix.size() + 10 + 7 + 16 + 4;
+
+// Whether a socket under a run's directory in `base` fits in a socket address. A long $TMPDIR
+// (a test that runs the runner, in the directory its own runner gave it) would not.
+bool socket_fits_under(const std::filesystem::path& base) {
+  return base.native().size() + run_dir_socket_suffix < sizeof(sockaddr_un::sun_path);
+}
+
+// The run's directory: outside /tmp when root, since tests may get a /tmp of their own; /tmp
+// when nothing else leaves room for the bus's socket. Locked as a live run's for as long as it
+// exists.
 util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
   std::vector<std::filesystem::path> bases;
   if (root) {
@@ -71,11 +84,16 @@ util::Expected<util::TempDir> make_run_dir(bool root, const EnvList& env) {
     bases.emplace_back(runtime);
   }
   bases.emplace_back(g_get_tmp_dir());
+  std::erase_if(bases, [](const auto& base) { return !socket_fits_under(base); });
+  bases.emplace_back("/tmp");
   std::string errors;
   for (const auto& base : bases) {
     util::remove_stale_dirs(base, run_dir_prefix);
     auto dir = util::TempDir::create(base, fmt::format("{}{}", run_dir_prefix, ::getpid()));
     if (dir) {
+      if (auto locked = dir->lock_as_live(); !locked) {
+        return util::unexpected(locked.error());
+      }
       // Root's run directory must be passable for the test user: its own parts are 0700.
       if (root && ::chmod(dir->path().c_str(), 0755) != 0) {
         return util::unexpected(fmt::format("cannot make {} passable: {}", dir->path().string(),

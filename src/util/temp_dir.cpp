@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -226,6 +227,13 @@ Expected<TempDir> TempDir::create(const std::filesystem::path& base, std::string
   return dir;
 }
 
+Status TempDir::lock_as_live() {
+  if (::flock(m_fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    return io_error(fmt::format("cannot lock {}: {}", m_path.string(), errno_text(errno)));
+  }
+  return Ok{};
+}
+
 TempDir& TempDir::operator=(TempDir&& other) noexcept {
   if (this != &other) {
     (void)remove();
@@ -351,9 +359,14 @@ void remove_stale_dirs(const std::filesystem::path& base, std::string_view prefi
         errno != ESRCH) {
       continue;
     }
+    // Held while it is removed, so that no other run decides the same at once.
+    Fd dir{::open(it->path().c_str(), dir_open_flags)};
+    if (!dir || ::flock(dir.get(), LOCK_EX | LOCK_NB) != 0) {
+      continue;
+    }
     struct stat st {};
-    if (::lstat((it->path() / stamp_name).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_uid == ::geteuid()) {
+    if (::fstatat(dir.get(), std::string{stamp_name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(st.st_mode) && st.st_uid == ::geteuid()) {
       (void)remove_tree(it->path());
     }
   }

@@ -74,6 +74,11 @@ public:
   // Keeps the directory on disk; the caller now owns it.
   std::filesystem::path release();
 
+  // Marks the directory as a live run's, for as long as this object holds it: an exclusive
+  // flock on its descriptor, which remove_stale_dirs tests. The pid in a directory's name is not
+  // enough: a runner started inside a test's PID namespace sees none of the outer run's pids.
+  Status lock_as_live();
+
 private:
   TempDir(std::filesystem::path path, Fd fd) : m_path(std::move(path)), m_fd(std::move(fd)) {}
 
@@ -89,7 +94,8 @@ private:
 };
 
 // Removes the directories in `base` that runs killed outright (SIGKILL) left there: named
-// PREFIX + PID + "-XXXXXX", no process PID any more, and stamped by the runner's own user.
+// PREFIX + PID + "-XXXXXX", no process PID any more, not locked by a live run (lock_as_live),
+// and stamped by the runner's own user.
 void remove_stale_dirs(const std::filesystem::path& base, std::string_view prefix);
 
 // After a TempDir made as `made_as` was removed or moved: a note naming what the test put in its

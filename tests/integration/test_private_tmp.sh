@@ -110,12 +110,18 @@ parent=${where%/*/*}
 
 # The working directory's path stays short whatever the test's name: tests make sockets there,
 # whose paths may not be longer than 107 bytes (gpg-agent's in ostree's tests). Below the
-# runner's TMPDIR it takes 50 bytes at most: here, room for a socket name of 24.
+# runner's TMPDIR it takes 50 bytes at most, which leaves the rest for a socket's name (24 bytes
+# here; installed, in the directory our own runner gave us, TMPDIR leaves none).
 long=long/$(printf 'x%.0s' {1..100}).test
-make_test "$long" session \
-    "python3 -c 'import os, socket; socket.socket(socket.AF_UNIX).bind(os.getcwd() + \"/\" + 24 * \"s\")'"
+room=$((107 - ${#RUN_TMP} - 50 - 1))
+make_prog long-cwd "pwd > $SCRATCH/seen-long
+[ $room -lt 1 ] || exec python3 -c 'import os, socket
+socket.socket(socket.AF_UNIX).bind(os.getcwd() + \"/\" + $room * \"s\")'"
+make_test "$long" session "$BIN/long-cwd"
 run_runner -d "$TREE" long/
 assert_eq "$RC" 0 "exit status of a test with a long name binding a socket in its directory"
+(( $(wc -L <"$SCRATCH/seen-long") <= ${#RUN_TMP} + 50 )) \
+    || fail "working directory of a test with a long name: $(cat "$SCRATCH/seen-long")"
 assert_tmp_clean
 rm -r "$TREE/installed-tests/long"
 

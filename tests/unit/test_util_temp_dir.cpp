@@ -1,7 +1,9 @@
 #include "util/temp_dir.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -150,4 +152,34 @@ TEST_CASE("creation in a missing directory is an error naming it") {
   auto dir = util::TempDir::create("/nonexistent/base", "unit");
   REQUIRE_FALSE(dir);
   CHECK(dir.error().what.find("/nonexistent/base") != std::string::npos);
+}
+
+TEST_CASE("a stale directory is one whose pid is gone and which no live run holds") {
+  auto base = util::TempDir::create(fs::temp_directory_path(), "stale-base", util::Stamp::no);
+  REQUIRE(base);
+  // A pid that is surely gone: a child that has been reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::_exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const auto prefix = fmt::format("unit-run-{}", child);
+
+  // As a run in another PID namespace would see it: its pid is not ours to find, but it lives.
+  auto live = util::TempDir::create(base->path(), prefix);
+  REQUIRE(live);
+  REQUIRE(live->lock_as_live());
+  auto dead = util::TempDir::create(base->path(), prefix);
+  REQUIRE(dead);
+  const auto dead_path = dead->release();
+
+  util::remove_stale_dirs(base->path(), "unit-run-");
+  CHECK(fs::exists(live->path() / ".testtmp"));
+  CHECK_FALSE(fs::exists(dead_path));
+  // The lock was all that kept it: once its run lets go, it is stale too.
+  const auto live_path = live->release();
+  util::remove_stale_dirs(base->path(), "unit-run-");
+  CHECK_FALSE(fs::exists(live_path));
 }
