@@ -15,7 +15,16 @@ RUNNER=$(realpath "$RUNNER")
 # paths short and free of spaces, so they can be pasted into Exec= lines unquoted; rather than
 # /tmp, because tests run by root get a /tmp of their own. Run as root, the runner runs tests as
 # nobody, so they must be able to read and write here too.
-SCRATCH=$(mktemp -d /var/tmp/ginsttest-it.XXXXXX)
+# Installed (-Dinstalled_tests=true), the .test file sets GINSTTEST_IT_INSTALLED=1 and the
+# runner running us gave us an empty directory of our own: everything goes there instead. It is
+# ours alone, so as root it may be opened to the user the runner under test switches to.
+if [[ ${GINSTTEST_IT_INSTALLED:-} == 1 ]]; then
+    SCRATCH=$PWD/scratch
+    mkdir "$SCRATCH"
+    if [[ $(id -u) == 0 ]]; then chmod go+x "$PWD"; fi
+else
+    SCRATCH=$(mktemp -d /var/tmp/ginsttest-it.XXXXXX)
+fi
 # What the scripts make here (directories, fifos, files) is shared with the tests likewise.
 if [[ $(id -u) == 0 ]]; then
     chmod 1777 "$SCRATCH"

@@ -6,12 +6,18 @@
 source "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null || skip "xmllint is not installed (libxml2-utils)"
 command -v python3 >/dev/null || skip "python3 is not installed"
-xsd=$(dirname "$0")/../../../shared/data/junit/jenkins-xunit-junit-10.xsd
-[[ -f $xsd ]] || skip "no JUnit schema at $xsd"
+xsd=${GINSTTEST_JUNIT_XSD:-$(dirname "$0")/../../../shared/data/junit/jenkins-xunit-junit-10.xsd}
+if [[ ! -f $xsd ]]; then
+    # Installed, the schema is not at hand (it is shared test data, not ours to ship): the XML
+    # must still be well-formed and hold what is checked below.
+    [[ ${GINSTTEST_IT_INSTALLED:-} == 1 ]] || skip "no JUnit schema at $xsd"
+    echo "note: no JUnit schema at $xsd (GINSTTEST_JUNIT_XSD): well-formedness only" >&2
+    xsd=
+fi
 
-# validate FILE: the schema accepts FILE.
+# validate FILE: the schema accepts FILE (or, without one, xmllint reads it as XML).
 validate() {
-    xmllint --noout --schema "$xsd" "$1" 2>"$SCRATCH/xmllint.err" \
+    xmllint --noout ${xsd:+--schema "$xsd"} "$1" 2>"$SCRATCH/xmllint.err" \
         || fail "$1 is not valid JUnit: $(cat "$SCRATCH/xmllint.err")"
 }
 
