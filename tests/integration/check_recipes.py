@@ -1,16 +1,18 @@
 #!/usr/bin/python3
-# check_recipes.py SCHEMA_DIR [REPO_ROOT]: the reverse-dependency recipes in REPO_ROOT/data/revdeps
-# (default: the repository this script is in) are what their tools accept.
+# check_recipes.py SCHEMA_DIR [REPO_ROOT]: the reverse-dependency recipes of REPO_ROOT (default:
+# the repository this script is in) are what their tools accept.
 #
-#   tmt/        an fmf tree: .fmf/version is 1; each test and plan, read as plain YAML, passes
-#               tmt's JSON schema (SCHEMA_DIR/test.yaml, plan.yaml, and every step phase the
-#               schema of its plugin, SCHEMA_DIR/<step>/<how>.yaml, as tmt does at run time),
-#               and so does each one with its adjust rules applied; the plan is off unless a
-#               context turns it on, and runs the test, whose script runs ginsttest-runner with
-#               --affected-by, --baseline and --json.
-#   packit.yaml a tests job for pull requests whose fmf_path and tmt_plan select that plan, and
+#   plans/revdeps.fmf, tmt/tests/revdeps.fmf (and revdeps.sh), in the repository's fmf tree
+#               (.fmf/version is 1): the test and the plan, read as plain YAML, pass tmt's JSON
+#               schema (SCHEMA_DIR/test.yaml, plan.yaml, and every step phase the schema of its
+#               plugin, SCHEMA_DIR/<step>/<how>.yaml, as tmt does at run time), and so does each
+#               one with its adjust rules applied; the plan is off unless a context turns it on,
+#               and runs that test alone, whose script runs ginsttest-runner with --affected-by,
+#               --baseline and --json. (check_packaging.py checks the tree's other nodes.)
+#   data/revdeps/packit.yaml
+#               a tests job for pull requests whose fmf_path and tmt_plan select that plan, and
 #               whose tmt context is the one the plan's adjust rule waits for.
-#   debian-tests-control
+#   data/revdeps/debian-tests-control
 #               deb822 stanzas with autopkgtest's fields and restrictions only; the test command
 #               runs ginsttest-runner --affected-by, and Depends names the runner and a *-tests
 #               package.
@@ -30,6 +32,8 @@ import warnings
 import jsonschema
 import yaml
 
+REVDEPS_PLAN = "/plans/revdeps"
+REVDEPS_TEST = "/tmt/tests/revdeps"
 STEPS = ("discover", "provision", "prepare", "execute", "report", "finish", "cleanup")
 ADJUST_ONLY = ("when", "because", "continue")
 # Restrictions and fields defined by autopkgtest's README.package-tests.rst: a test declaring an
@@ -155,13 +159,77 @@ def check_plan_node(schemas, plan, what, apply_adjust=True):
 # ---- the fmf tree
 
 
-def fmf_nodes(root, directory):
-    """{'/dir/name': path} for the .fmf files under ROOT/DIRECTORY (no main.fmf here)."""
-    nodes = {}
-    for name in sorted(os.listdir(os.path.join(root, directory))):
-        if name.endswith(".fmf"):
-            nodes[f"/{directory}/{name[:-4]}"] = os.path.join(root, directory, name)
+# Directories of a checkout that are not metadata: build trees, downloaded subprojects.
+NOT_METADATA = re.compile(r"^(_build.*|subprojects|__pycache__)$")
+
+
+def fmf_nodes(tree):
+    """{'/dir/name': path} for the .fmf files of the fmf tree rooted at TREE, as fmf names them.
+
+    fmf skips hidden directories and any directory holding its own .fmf/ (a tree of its own).
+    Inheritance through main.fmf is not modelled: a main.fmf above another node is refused."""
+    nodes, mains = {}, []
+    for dirpath, dirnames, filenames in os.walk(tree):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not NOT_METADATA.match(d)
+                             and not os.path.isdir(os.path.join(dirpath, d, ".fmf")))
+        relative = os.path.relpath(dirpath, tree)
+        prefix = "" if relative == "." else "/" + relative.replace(os.sep, "/")
+        for name in sorted(filenames):
+            if not name.endswith(".fmf"):
+                continue
+            if name == "main.fmf":
+                mains.append(prefix)
+                nodes[prefix or "/"] = os.path.join(dirpath, name)
+            else:
+                nodes[f"{prefix}/{name[:-4]}"] = os.path.join(dirpath, name)
+    for main in mains:
+        below = [n for n in nodes if n.startswith(main + "/") and n != main]
+        if below:
+            raise Rejected(f"{nodes[main or '/']}: inherited by {below[0]}, which this check "
+                           "does not model")
     return nodes
+
+
+def fmf_kind(node):
+    """'plan', 'test' or None, as tmt tells them: a plan has execute, a test has test."""
+    if isinstance(node, dict) and "execute" in node:
+        return "plan"
+    if isinstance(node, dict) and "test" in node:
+        return "test"
+    return None
+
+
+def load_fmf_tree(tree, say=None):
+    """({name: (path, node)} of the tests, likewise of the plans) of the fmf tree at TREE."""
+    version_file = os.path.join(tree, ".fmf", "version")
+    try:
+        with open(version_file, encoding="utf-8") as f:
+            version = f.read().strip()
+    except OSError as e:
+        raise Rejected(f"{version_file}: {e.strerror}") from None
+    if version != "1":
+        raise Rejected(f"{version_file}: fmf tree version is not 1")
+    if say:
+        say(version_file, "fmf tree version 1")
+    tests, plans = {}, {}
+    for name, path in fmf_nodes(tree).items():
+        node = load_yaml(path)
+        kind = fmf_kind(node)
+        if kind is None:
+            raise Rejected(f"{path}: node {name} is neither a plan (execute) nor a test (test)")
+        (plans if kind == "plan" else tests)[name] = (path, node)
+    return tests, plans
+
+
+def discovered(plan, test_names):
+    """The names in TEST_NAMES that PLAN's fmf discover phases select (regular expressions)."""
+    discover = plan.get("discover")
+    phases = discover if isinstance(discover, list) else [discover]
+    patterns = [p for ph in phases if isinstance(ph, dict) and ph.get("how") == "fmf"
+                for p in (ph.get("test") if isinstance(ph.get("test"), list) else [ph.get("test")])
+                if p]
+    return sorted(name for name in test_names if any(re.search(p, name) for p in patterns))
 
 
 def runner_invocations(script_text):
@@ -196,7 +264,8 @@ def check_test_recipe(test, test_dir, what):
 
 
 def check_plan_recipe(plan, test_names, what):
-    """The plan is off by default and on in one context; returns that context as (key, value)."""
+    """The plan is off by default, on in one context, and runs the revdeps test alone (of
+    TEST_NAMES, the tree's tests); returns that context as (key, value)."""
     if plan.get("enabled") is not False:
         raise Rejected(f"{what}: not 'enabled: false', so it would run in every job")
     context = None
@@ -208,44 +277,36 @@ def check_plan_recipe(plan, test_names, what):
                 context = match.groups()
     if context is None:
         raise Rejected(f"{what}: no adjust rule 'when: KEY == VALUE' that sets enabled: true")
-    discover = plan.get("discover")
-    phases = discover if isinstance(discover, list) else [discover]
-    patterns = [p for ph in phases if ph and ph.get("how") == "fmf"
-                for p in (ph.get("test") if isinstance(ph.get("test"), list) else [ph.get("test")])
-                if p]
-    selected = [name for name in test_names if any(re.search(p, name) for p in patterns)]
-    if not selected:
-        raise Rejected(f"{what}: discover selects none of {sorted(test_names)}")
+    selected = discovered(plan, test_names)
+    if selected != [REVDEPS_TEST]:
+        raise Rejected(f"{what}: discover selects {selected or 'nothing'} of "
+                       f"{sorted(test_names)}, not {REVDEPS_TEST} alone")
     return context
 
 
 def check_fmf_tree(schemas, tree, say):
-    version_file = os.path.join(tree, ".fmf", "version")
-    with open(version_file, encoding="utf-8") as f:
-        if f.read().strip() != "1":
-            raise Rejected(f"{version_file}: fmf tree version is not 1")
-    say(version_file, "fmf tree version 1")
-    tests = fmf_nodes(tree, "tests")
-    plans = fmf_nodes(tree, "plans")
-    if not tests or not plans:
-        raise Rejected(f"{tree}: no tests/*.fmf or no plans/*.fmf")
+    """The revdeps test and plan of the fmf tree at TREE; returns ({'tests': {name: node},
+    'plans': {name: node}} of those two, {plan name: context}, the names of all the tree's
+    tests)."""
+    tests, plans = load_fmf_tree(tree, say)
+    for name, kind, nodes in ((REVDEPS_TEST, "test", tests), (REVDEPS_PLAN, "plan", plans)):
+        if name not in nodes:
+            raise Rejected(f"{tree}: no {kind} {name} in the fmf tree")
     loaded = {"tests": {}, "plans": {}}
-    for name, path in tests.items():
-        test = load_yaml(path)
-        check_test_node(schemas, test, path)
-        script = check_test_recipe(test, os.path.dirname(path), path)
-        loaded["tests"][name] = test
-        say(path, f"tmt test schema; runs {os.path.basename(script)}, which runs "
-                  "ginsttest-runner --affected-by --baseline --json")
-    contexts = {}
-    for name, path in plans.items():
-        plan = load_yaml(path)
-        check_plan_node(schemas, plan, path)
-        contexts[name] = check_plan_recipe(plan, tests, path)
-        loaded["plans"][name] = plan
-        say(path, f"tmt plan schema and step plugin schemas; enabled when "
-                  f"{contexts[name][0]} == {contexts[name][1]}")
-    return loaded, contexts
+    path, test = tests[REVDEPS_TEST]
+    check_test_node(schemas, test, path)
+    script = check_test_recipe(test, os.path.dirname(path), path)
+    loaded["tests"][REVDEPS_TEST] = test
+    say(path, f"tmt test schema; runs {os.path.basename(script)}, which runs "
+              "ginsttest-runner --affected-by --baseline --json")
+    path, plan = plans[REVDEPS_PLAN]
+    check_plan_node(schemas, plan, path)
+    contexts = {REVDEPS_PLAN: check_plan_recipe(plan, set(tests), path)}
+    loaded["plans"][REVDEPS_PLAN] = plan
+    say(path, f"tmt plan schema and step plugin schemas; enabled when "
+              f"{contexts[REVDEPS_PLAN][0]} == {contexts[REVDEPS_PLAN][1]}; runs "
+              f"{REVDEPS_TEST} alone")
+    return loaded, contexts, set(tests)
 
 
 # ---- Packit
@@ -277,10 +338,14 @@ def check_packit(config, repo_root, contexts, what):
         plan_pattern = job.get("tmt_plan")
         if not plan_pattern:
             raise Rejected(f"{what}: no tmt_plan: every plan of the tree would run")
-        plans = {name: path for name, path in fmf_nodes(tree, "plans").items()
+        plans = {name: path for name, (path, _) in load_fmf_tree(tree)[1].items()
                  if re.search(plan_pattern, name)}
         if not plans:
-            raise Rejected(f"{what}: tmt_plan {plan_pattern!r} selects no plan in {tree}/plans")
+            raise Rejected(f"{what}: tmt_plan {plan_pattern!r} selects no plan in {tree}")
+        others = sorted(set(plans) - set(contexts))
+        if others:
+            raise Rejected(f"{what}: tmt_plan {plan_pattern!r} also selects {', '.join(others)}, "
+                           "which is not a revdeps plan")
         try:
             context = job["tf_extra_params"]["environments"][0]["tmt"]["context"]
         except (KeyError, IndexError, TypeError):
@@ -397,7 +462,7 @@ def mutated(data, path, value):
 
 
 def self_checks(schemas, repo_root, test, plan_name, plan, test_names, packit, control_text):
-    test_dir = os.path.join(repo_root, "data", "revdeps", "tmt", "tests")
+    test_dir = os.path.join(repo_root, "tmt", "tests")
     plan_rule = next(i for i, r in enumerate(plan["adjust"]) if r.get("enabled") is True)
     job = next(i for i, j in enumerate(packit["jobs"]) if j.get("job") == "tests")
     contexts = {plan_name: check_plan_recipe(plan, test_names, plan_name)}
@@ -436,10 +501,14 @@ def self_checks(schemas, repo_root, test, plan_name, plan, test_names, packit, c
         ("plan enabled by default", plan_checks, mutated(plan, ["enabled"], True)),
         ("plan discovering another test", plan_checks,
          mutated(plan, ["discover", "test"], ["/tests/other"])),
+        ("plan discovering every test of the tree", plan_checks,
+         mutated(plan, ["discover", "test"], ["^/tmt/tests/"])),
         ("packit.yaml whose tmt_plan matches no plan", packit_checks,
          mutated(packit, ["jobs", job, "tmt_plan"], "^/plans/other$")),
         ("packit.yaml with the wrong fmf_path", packit_checks,
          mutated(packit, ["jobs", job, "fmf_path"], "data/revdeps")),
+        ("packit.yaml whose tmt_plan selects every plan", packit_checks,
+         mutated(packit, ["jobs", job, "tmt_plan"], "^/plans/")),
         ("packit.yaml with revdeps: yes unquoted (a boolean)", packit_checks,
          mutated(packit, ["jobs", job, "tf_extra_params", "environments", 0, "tmt", "context",
                           "revdeps"], True)),
@@ -480,9 +549,9 @@ def main():
         failures += 1
         print(f"FAIL {message}")
 
-    loaded = contexts = packit = control_text = None
+    loaded = contexts = packit = control_text = test_names = None
     try:
-        loaded, contexts = check_fmf_tree(schemas, os.path.join(recipes, "tmt"), say)
+        loaded, contexts, test_names = check_fmf_tree(schemas, repo_root, say)
     except Rejected as e:
         failed(e)
     packit_path = os.path.join(recipes, "packit.yaml")
@@ -491,7 +560,7 @@ def main():
         if contexts is not None:
             job, plans = check_packit(packit, repo_root, contexts, packit_path)
             say(packit_path, f"tests job '{job.get('identifier')}' runs {', '.join(plans)} "
-                             f"from {job.get('fmf_path')}")
+                             f"from {job.get('fmf_path', '.')}")
     except Rejected as e:
         failed(e)
     control_path = os.path.join(recipes, "debian-tests-control")
@@ -510,7 +579,7 @@ def main():
     (test,) = loaded["tests"].values()
     (plan_name, plan), = loaded["plans"].items()
     for what, check, data in self_checks(schemas, repo_root, test, plan_name, plan,
-                                         set(loaded["tests"]), packit, control_text):
+                                         test_names, packit, control_text):
         try:
             check(data)
         except Rejected as e:

@@ -1,7 +1,7 @@
 #!/bin/bash
-# test_recipes.sh REPO_ROOT: the reverse-dependency recipes in REPO_ROOT/data/revdeps (an fmf tree
-# for tmt, a Packit job, a debian/tests/control stanza) are what tmt's JSON schemas, Packit and
-# autopkgtest accept; see check_recipes.py. tmt's schemas are read in place from the shared data
+# test_recipes.sh REPO_ROOT: the reverse-dependency recipes of REPO_ROOT (the revdeps plan and test
+# of the fmf tree at the root, and in data/revdeps a Packit job and a debian/tests/control stanza)
+# are what tmt's JSON schemas, Packit and autopkgtest accept; see check_recipes.py. tmt's schemas are read in place from the shared data
 # beside the repository. Exit status 77 (skipped) without python3's yaml or jsonschema module.
 set -euo pipefail
 root=${1:?usage: test_recipes.sh REPO_ROOT}
