@@ -122,7 +122,7 @@ fixed_words() {
 # A tree of tests for --dir, and a second data dir that --first-root leaves out.
 tree=$work/tree
 second=$work/second
-for name in grp/a.test grp/b.test grp/sub/c.test other/d.test top.test 'grp/x:y.test'; do
+for name in grp/a.test grp/b.test grp/sub/c.test other/d.test top.test grp/x:y.test grp/k=v.test; do
     mkdir -p "$(dirname "$tree/installed-tests/$name")"
     printf '[Test]\nType=session\nExec=/bin/true\n' >"$tree/installed-tests/$name"
 done
@@ -215,15 +215,17 @@ expect "$R -p 4"
 expect "$R --dir=$tree " grp/ other/ top.test
 expect "$R --dir=$tree gr" grp/
 expect_nospace "$R --dir=$tree gr"
-expect "$R --dir=$tree grp/" grp/a.test grp/b.test grp/sub/ 'grp/x:y.test'
+expect "$R --dir=$tree grp/" grp/a.test grp/b.test grp/sub/ grp/x:y.test grp/k=v.test
 expect "$R --dir=$tree grp/a" grp/a.test
 expect_space "$R --dir=$tree grp/a"
 expect "$R --dir $tree grp/sub/" grp/sub/c.test
 expect "$R -d $tree grp/s" grp/sub/
 expect "$R --dir=$tree --list -p gr" grp/
 expect "$R --dir=$tree -- gr" grp/
-# Bash replaces what follows the colon.
+# Bash replaces what follows the colon or the =, in a word of its own or after "--".
 expect "$R --dir=$tree grp/x:" y.test
+expect "$R --dir=$tree grp/k=" v.test
+expect "$R --dir=$tree -- grp/k=" v.test
 # Both data dirs, then only the first.
 expect "$R --dir=$tree --dir=$second " grp/ other/ top.test zzz/
 expect "$R --dir=$second --dir=$tree --first-root " zzz/
