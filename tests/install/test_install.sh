@@ -14,7 +14,8 @@ DESTDIR="$work/dest" meson install -C "$work/build" --no-rebuild --quiet
 for file in usr/bin/ginsttest-runner usr/bin/gnome-desktop-testing-runner \
             usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1 \
             usr/share/man/man5/installed-tests.5 \
-            usr/lib/systemd/catalog/ginsttest-runner.catalog; do
+            usr/lib/systemd/catalog/ginsttest-runner.catalog \
+            usr/share/bash-completion/completions/ginsttest-runner; do
     [[ -e $work/dest/$file ]] || { echo "not installed: /$file" >&2; exit 1; }
 done
 version=$("$work/dest/usr/bin/gnome-desktop-testing-runner" --version)
@@ -35,5 +36,6 @@ dests = json.load(sys.stdin).values()
 outside = [d for d in dests if not d.startswith(prefix)]
 assert not outside, f"installed outside the prefix: {outside}"
 assert prefix + "lib/systemd/catalog/ginsttest-runner.catalog" in dests, sorted(dests)
+assert prefix + "share/bash-completion/completions/ginsttest-runner" in dests, sorted(dests)
 ' "$work/prefix" || { echo "--prefix=$work/prefix: wrong install paths" >&2; exit 1; }
 echo ok
