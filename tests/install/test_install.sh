@@ -1,7 +1,8 @@
 #!/bin/bash
-# `meson install` puts ginsttest-runner, its man pages and its journal message catalog in place,
-# and -Dgdtr_alias=true adds the gnome-desktop-testing-runner name, which runs the same program.
-# Another prefix puts everything under it (the catalog too, though systemd's is under /usr).
+# `meson install` puts ginsttest-runner, its man pages, its journal message catalog and its
+# systemd unit in place, and -Dgdtr_alias=true adds the gnome-desktop-testing-runner name, which
+# runs the same program. Another prefix puts everything under it (the catalog and the unit too,
+# though systemd's directories are under /usr), and the unit runs the runner installed there.
 set -euo pipefail
 source_root=$1
 work=$(mktemp -d)
@@ -15,9 +16,14 @@ for file in usr/bin/ginsttest-runner usr/bin/gnome-desktop-testing-runner \
             usr/libexec/ginsttest-spawner usr/share/man/man1/ginsttest-runner.1 \
             usr/share/man/man5/installed-tests.5 \
             usr/lib/systemd/catalog/ginsttest-runner.catalog \
-            usr/share/bash-completion/completions/ginsttest-runner; do
+            usr/share/bash-completion/completions/ginsttest-runner \
+            usr/lib/systemd/system/ginsttest-runner.service; do
     [[ -e $work/dest/$file ]] || { echo "not installed: /$file" >&2; exit 1; }
 done
+# The unit starts the runner where it was installed (Debian 12's systemd.pc says
+# /lib/systemd/system for units; ours go under the prefix, /usr/lib, which systemd reads too).
+grep -q '^ExecStart=/usr/bin/ginsttest-runner ' "$work/dest/usr/lib/systemd/system/ginsttest-runner.service" \
+    || { echo "the installed unit does not run /usr/bin/ginsttest-runner" >&2; exit 1; }
 version=$("$work/dest/usr/bin/gnome-desktop-testing-runner" --version)
 [[ $version == "ginsttest-runner "* ]] || { echo "alias runs something else: $version" >&2; exit 1; }
 # The installed catalog is one journalctl can index (gdtr's "complete" ID is in it).
@@ -37,5 +43,9 @@ outside = [d for d in dests if not d.startswith(prefix)]
 assert not outside, f"installed outside the prefix: {outside}"
 assert prefix + "lib/systemd/catalog/ginsttest-runner.catalog" in dests, sorted(dests)
 assert prefix + "share/bash-completion/completions/ginsttest-runner" in dests, sorted(dests)
+assert prefix + "lib/systemd/system/ginsttest-runner.service" in dests, sorted(dests)
 ' "$work/prefix" || { echo "--prefix=$work/prefix: wrong install paths" >&2; exit 1; }
+grep -q "^ExecStart=$work/prefix/bin/ginsttest-runner " \
+    "$work/build-prefix/data/systemd/ginsttest-runner.service" \
+    || { echo "--prefix=$work/prefix: the unit runs another runner" >&2; exit 1; }
 echo ok
