@@ -17,14 +17,22 @@ RUNNER=$(realpath "$RUNNER")
 # nobody, so they must be able to read and write here too.
 # Installed (-Dinstalled_tests=true), the .test file sets GINSTTEST_IT_INSTALLED=1 and the
 # runner running us gave us an empty directory of our own: everything goes there instead. It is
-# ours alone, so as root it may be opened to the user the runner under test switches to.
+# ours alone, so as root it may be opened to the user the runner under test switches to; but
+# when a directory above it stays closed to that user (a --report-directory under root's home),
+# /var/tmp it is after all.
+SCRATCH=
 if [[ ${GINSTTEST_IT_INSTALLED:-} == 1 ]]; then
     SCRATCH=$PWD/scratch
     mkdir "$SCRATCH"
-    if [[ $(id -u) == 0 ]]; then chmod go+x "$PWD"; fi
-else
-    SCRATCH=$(mktemp -d /var/tmp/ginsttest-it.XXXXXX)
+    if [[ $(id -u) == 0 ]]; then
+        chmod go+x "$PWD"
+        if ! runuser -u nobody -- test -x "$SCRATCH" 2>/dev/null; then
+            rmdir "$SCRATCH"
+            SCRATCH=
+        fi
+    fi
 fi
+[[ -n $SCRATCH ]] || SCRATCH=$(mktemp -d /var/tmp/ginsttest-it.XXXXXX)
 # What the scripts make here (directories, fifos, files) is shared with the tests likewise.
 if [[ $(id -u) == 0 ]]; then
     chmod 1777 "$SCRATCH"
