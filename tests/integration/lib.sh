@@ -17,11 +17,12 @@ RUNNER=$(realpath "$RUNNER")
 # nobody, so they must be able to read and write here too.
 # Installed (-Dinstalled_tests=true), the .test file sets GINSTTEST_IT_INSTALLED=1 and the
 # runner running us gave us an empty directory of our own: everything goes there instead. It is
-# ours alone, so as root it may be opened to the user the runner under test switches to; but
-# when a directory above it stays closed to that user (a --report-directory under root's home),
-# /var/tmp it is after all.
+# ours alone, so as root it may be opened to the user the runner under test switches to. But
+# /var/tmp it is after all when the directory is in /tmp (the runner under test gives its tests
+# a /tmp of their own, where it is not to be seen), or when a directory above it stays closed to
+# that user (a --report-directory under root's home).
 SCRATCH=
-if [[ ${GINSTTEST_IT_INSTALLED:-} == 1 ]]; then
+if [[ ${GINSTTEST_IT_INSTALLED:-} == 1 && $PWD != /tmp/* ]]; then
     SCRATCH=$PWD/scratch
     mkdir "$SCRATCH"
     if [[ $(id -u) == 0 ]]; then
