@@ -67,7 +67,8 @@ FILES = {
 }
 REQUIRES = {
     NAME: {"xorg-x11-server-Xvfb", "dbus-daemon", "elfutils", "systemd"},
-    TESTS_PACKAGE: {"perl(TAP::Parser)", "python3", "/usr/bin/xmllint"},
+    TESTS_PACKAGE: {"perl(TAP::Parser)", "python3", "/usr/bin/xmllint", "/usr/bin/dbus-send",
+                    "/usr/bin/xdpyinfo"},
 }
 BUILD_REQUIRES = {
     "meson", "gcc-c++", "glib2-devel", "json-glib-devel", "systemd-devel", "fmt-devel",
