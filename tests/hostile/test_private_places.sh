@@ -22,7 +22,13 @@ chmod 0666 "$SCRATCH/a-wrote" "$SCRATCH/b-looked"
 make_test grp/a-writes.test session "sh -c 'for d in /tmp /var/tmp /dev/shm; do echo a >\$d/ginsttest-fixed; done; exec 3<>$SCRATCH/a-wrote; echo go >&3; read x <$SCRATCH/b-looked; cat /tmp/ginsttest-fixed /var/tmp/ginsttest-fixed /dev/shm/ginsttest-fixed; exit 1'"
 make_test grp/b-looks.test session "sh -c 'read x <$SCRATCH/a-wrote; ls /tmp /var/tmp /dev/shm | grep -e ginsttest-fixed -e ginsttest-secret ; exec 3<>$SCRATCH/b-looked; echo done >&3; exit 1'"
 
-run_runner -d "$TREE" --order=name -p 2 --report-directory="$SCRATCH/rep" --display=none --bus=none --timeout=30
+# In the background for its pid, which names the run's own directories (other tests' runs may
+# have theirs in /var/tmp meanwhile).
+TMPDIR=$RUN_TMP "$RUNNER" -d "$TREE" --order=name -p 2 --report-directory="$SCRATCH/rep" \
+    --display=none --bus=none --timeout=30 >"$OUT" 2>"$ERR" </dev/null &
+runner_pid=$!
+RC=0
+wait "$runner_pid" || RC=$?
 assert_eq "$RC" 2 "exit status"
 # a reads back its own, unchanged.
 assert_eq "$(cat "$SCRATCH/rep/grp_a-writes.test/output.txt")" $'a\na\na' "a's files"
@@ -38,7 +44,7 @@ kept=$SCRATCH/rep/grp_a-writes.test
 assert_eq "$(cat "$kept/private-tmp/ginsttest-fixed")" a "kept /tmp file"
 assert_eq "$(cat "$kept/private-var-tmp/ginsttest-fixed")" a "kept /var/tmp file"
 # No private directory of the run is left in the host's /var/tmp.
-leftover=$(find /var/tmp -maxdepth 1 -name "ginsttest-tmp-*" -newer "$SCRATCH/a-wrote" 2>/dev/null)
+leftover=$(find /var/tmp -maxdepth 1 -name "ginsttest-tmp-$runner_pid-*" 2>/dev/null)
 assert_eq "$leftover" "" "the run's private directories in /var/tmp"
 assert_tmp_clean
 echo ok
