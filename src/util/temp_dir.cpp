@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -351,11 +350,10 @@ void remove_stale_dirs(const std::filesystem::path& base, std::string_view prefi
     if (!name.starts_with(prefix)) {
       continue;
     }
-    const auto pid_text = std::string_view{name}.substr(prefix.size());
-    pid_t pid = 0;
-    const auto [end_of_pid, parse_error] =
-        std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
-    if (parse_error != std::errc{} || *end_of_pid != '-' || pid <= 0 || ::kill(pid, 0) == 0 ||
+    const auto rest = std::string_view{name}.substr(prefix.size());
+    const auto dash = rest.find('-');
+    const auto pid = util::to_number<pid_t>(rest.substr(0, dash));
+    if (dash == std::string_view::npos || !pid || *pid <= 0 || ::kill(*pid, 0) == 0 ||
         errno != ESRCH) {
       continue;
     }
